@@ -1,0 +1,37 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+import { AGGREGATOR_MATCHES } from './utils/adapters/hosts';
+
+// See https://wxt.dev/api/config.html
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  // Dev mode must never try to open a browser on its own (scripts/start.mjs does that).
+  webExt: { disabled: true },
+  vite: () => ({
+    plugins: [preact()],
+    build: { sourcemap: false },
+  }),
+  manifest: ({ mode, browser, manifestVersion }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    permissions: ['activeTab', 'scripting', 'storage', 'unlimitedStorage', 'contextMenus'],
+    // Least privilege: aggregator hosts only. The e2e build adds <all_urls> and nothing else
+    // (../shared/test-contract.md), because tests cannot click the toolbar to grant activeTab.
+    host_permissions: mode === 'e2e' ? [...AGGREGATOR_MATCHES, '<all_urls>'] : [...AGGREGATOR_MATCHES],
+    action: { default_title: '__MSG_actionTitle__' },
+    commands: {
+      'open-reader': {
+        suggested_key: { default: 'Alt+Shift+R' },
+        description: '__MSG_commandOpenReader__',
+      },
+      'save-article': {
+        suggested_key: { default: 'Alt+Shift+S' },
+        description: '__MSG_commandSaveArticle__',
+      },
+    },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'lectern@lectern.example', strict_min_version: '115.0' } } }
+      : {}),
+  }),
+});
