@@ -7,6 +7,8 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   // Dev mode must never try to open a browser on its own (scripts/start.mjs does that).
   webExt: { disabled: true },
+  // Lets a developer build into a separate folder while another build is being tested.
+  outDir: process.env.WXT_OUT_DIR ?? '.output',
   vite: () => ({
     plugins: [preact()],
     build: { sourcemap: false },
