@@ -1,0 +1,43 @@
+/**
+ * Checks of the harness itself, so that the real tests cannot pass for the wrong reason:
+ * the network guard sees requests from pages and from the extension's service worker, and the
+ * tabId the hook is called with belongs to the test's page.
+ */
+import { test, expect, gotoFixture } from './fixtures';
+
+const PAGE = 'https://harness.example/self-check';
+const HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Harness</title></head><body><p>Harness self-check.</p></body></html>';
+
+test('network guard records and aborts a non-fixture request from the page', async ({ page, server }) => {
+  await gotoFixture(page, server, PAGE, HTML, null, 0);
+  const outcome = await page.evaluate(() =>
+    fetch('https://not-a-fixture.example/beacon?x=1').then(
+      () => 'reached',
+      () => 'aborted',
+    ),
+  );
+  expect(outcome).toBe('aborted');
+  expect(server.unexpected).toEqual(['https://not-a-fixture.example/beacon?x=1']);
+  server.unexpected.length = 0; // seen; don't fail the guard for the planted request
+});
+
+test("network guard records a request made from the extension's service worker", async ({ page, server, lectern }) => {
+  await gotoFixture(page, server, PAGE, HTML, null, 0);
+  const sw = await lectern.worker();
+  const outcome = await sw.evaluate(() =>
+    fetch('https://telemetry.example/ping').then(
+      () => 'reached',
+      () => 'aborted',
+    ),
+  );
+  expect(outcome).toBe('aborted');
+  await expect.poll(() => [...server.unexpected]).toEqual(['https://telemetry.example/ping']);
+  server.unexpected.length = 0;
+});
+
+test('the tab found by chrome.tabs.query in the worker is the test page', async ({ page, server, lectern }) => {
+  await gotoFixture(page, server, PAGE, HTML, null, 0);
+  const tab = await lectern.activeTab();
+  expect(tab.url).toBe(PAGE);
+  expect(tab.id).toBeGreaterThan(0);
+});
