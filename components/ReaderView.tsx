@@ -1,0 +1,218 @@
+import type { ComponentChildren } from 'preact';
+import { t, uiLanguage } from '../utils/i18n';
+import type { Settings } from '../utils/settings';
+import type { AggregatorId, Article } from '../utils/types';
+import { aggregatorName } from '../utils/runtime/aggregators';
+import { formatPublished, isWebUrl, minutesLabel } from '../utils/runtime/format';
+import { ArticleBody } from './ArticleBody';
+import { ReaderSettings } from './ReaderSettings';
+
+export type ReaderMessageKind = 'not-article' | 'not-readable' | 'error';
+
+export type ReaderContent =
+  | { kind: 'article'; article: Article }
+  | { kind: 'message'; reason: ReaderMessageKind; aggregator: AggregatorId | null; error?: string };
+
+export type SaveState =
+  | { state: 'idle' }
+  | { state: 'saving' }
+  | { state: 'saved'; updated: boolean }
+  | { state: 'failed'; error: string };
+
+export interface ReaderViewProps {
+  content: ReaderContent;
+  settings: Settings;
+  /** id given to the headline so the dialog can be labelled by it */
+  titleId: string;
+  onSettingsChange(patch: Partial<Settings>): void;
+  onClose(): void;
+  /** "Read it anyway" on the not-article message */
+  onForce?(): void;
+  /** absent until the library is wired: the Save button is then disabled */
+  onSave?(): void;
+  save?: SaveState;
+  onPrint?(): void;
+}
+
+function saveLabel(save: SaveState | undefined): string {
+  if (save?.state === 'saved') return save.updated ? t('readerSaveUpdated') : t('readerSaved');
+  return t('readerSave');
+}
+
+function ArticleHeader({ article, titleId }: { article: Article; titleId: string }) {
+  const via = aggregatorName(article.aggregator);
+  const date = formatPublished(article.published, uiLanguage());
+  const minutes = minutesLabel(article.readingMinutes);
+  const source = article.source?.name ? article.source : null;
+  const meta: ComponentChildren[] = [];
+  if (source) {
+    meta.push(
+      <span class="meta-item source" key="source">
+        <span class="label">{t('readerSourceLabel')} </span>
+        {isWebUrl(source.url) ? (
+          <a
+            data-testid="reader-source"
+            href={source.url}
+            target="_blank"
+            rel="noopener noreferrer"
+            title={t('readerOriginalLinkHint', source.name)}
+          >
+            {source.name}
+          </a>
+        ) : (
+          <span data-testid="reader-source">{source.name}</span>
+        )}
+      </span>,
+    );
+  }
+  if (via) {
+    meta.push(
+      <span class="meta-item via" data-testid="reader-via" key="via">
+        {t('readerVia', via)}
+      </span>,
+    );
+  }
+  if (date && article.published) {
+    meta.push(
+      <time class="meta-item" dateTime={article.published} key="date" title={t('readerPublished')}>
+        {date}
+      </time>,
+    );
+  }
+  if (minutes) {
+    meta.push(
+      <span class="meta-item" key="minutes">
+        {t('readerMinutes', minutes)}
+      </span>,
+    );
+  }
+  return (
+    <header class="article-header">
+      <h1 id={titleId} class="title" data-testid="reader-title">
+        {article.title}
+      </h1>
+      {article.byline ? (
+        <p class="byline" data-testid="reader-byline">
+          {article.byline}
+        </p>
+      ) : null}
+      {meta.length ? <p class="meta">{meta}</p> : null}
+    </header>
+  );
+}
+
+function LeadFigure({ article }: { article: Article }) {
+  const image = article.leadImage;
+  if (!image || !/^(https?:|data:image\/)/i.test(image.src)) return null;
+  // the pipeline may keep the lead image inside the body; never show it twice
+  const file = image.src.startsWith('data:') ? '' : (image.src.split(/[?#]/)[0]?.split('/').pop() ?? '');
+  if (file && article.html.includes(file)) return null;
+  return (
+    <figure class="lead">
+      <img src={image.src} alt={image.alt} decoding="async" referrerpolicy="no-referrer" />
+      {image.caption ? <figcaption>{image.caption}</figcaption> : null}
+    </figure>
+  );
+}
+
+function Message({
+  reason,
+  error,
+  titleId,
+  onForce,
+}: {
+  reason: ReaderMessageKind;
+  error?: string;
+  titleId: string;
+  onForce?(): void;
+}) {
+  const heading =
+    reason === 'not-article' ? t('readerNotArticleTitle') : reason === 'not-readable' ? t('readerNotReadableTitle') : t('readerDialogLabel');
+  const text =
+    reason === 'not-article'
+      ? t('readerNotArticleText')
+      : reason === 'not-readable'
+        ? t('readerNotReadableText')
+        : t('readerError', error ?? '');
+  return (
+    <section class="message" data-testid="reader-message" data-reason={reason} role="status">
+      <h1 id={titleId} class="message-title">
+        {heading}
+      </h1>
+      <p>{text}</p>
+      {reason === 'not-article' && onForce ? (
+        <button type="button" class="primary" onClick={() => onForce()}>
+          {t('readerForce')}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+/** The reader overlay's content: toolbar, header, lead image, body (or a message). */
+export function ReaderView(props: ReaderViewProps) {
+  const { content, settings, titleId } = props;
+  const aggregator = content.kind === 'article' ? content.article.aggregator : content.aggregator;
+  const style = {
+    '--reader-font-size': `${settings.fontSize}px`,
+    '--reader-line-width': `${settings.lineWidth}em`,
+    '--reader-line-height': String(settings.lineHeight),
+  } as Record<string, string>;
+  const saving = props.save?.state === 'saving';
+  return (
+    <div class="reader" data-theme={settings.theme} data-font={settings.font} style={style}>
+      <div class="toolbar">
+        <span class="brand" aria-hidden="true">
+          {t('extName')}
+        </span>
+        <div class="tools">
+          <ReaderSettings settings={settings} aggregator={aggregator} onChange={props.onSettingsChange} />
+          {props.onPrint && content.kind === 'article' ? (
+            <button type="button" class="tool" onClick={() => props.onPrint?.()}>
+              {t('readerPrint')}
+            </button>
+          ) : null}
+          <button
+            type="button"
+            class="tool"
+            data-testid="reader-save"
+            disabled={!props.onSave || content.kind !== 'article' || saving}
+            aria-pressed={props.save?.state === 'saved' ? true : undefined}
+            onClick={() => props.onSave?.()}
+          >
+            {saveLabel(props.save)}
+          </button>
+          <button
+            type="button"
+            class="tool close"
+            data-testid="reader-close"
+            title={t('readerCloseHint')}
+            onClick={() => props.onClose()}
+          >
+            {t('readerClose')}
+          </button>
+        </div>
+      </div>
+      {props.save?.state === 'failed' ? (
+        <p class="save-error" role="alert">
+          {t('readerSaveFailed', props.save.error)}
+        </p>
+      ) : null}
+      <div class="page">
+        {content.kind === 'article' ? (
+          <article
+            class="article"
+            lang={content.article.lang ?? undefined}
+            dir={content.article.dir ?? undefined}
+          >
+            <ArticleHeader article={content.article} titleId={titleId} />
+            <LeadFigure article={content.article} />
+            <ArticleBody html={content.article.html} lang={content.article.lang} dir={content.article.dir} />
+          </article>
+        ) : (
+          <Message reason={content.reason} error={content.error} titleId={titleId} onForce={props.onForce} />
+        )}
+      </div>
+    </div>
+  );
+}

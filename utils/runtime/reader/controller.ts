@@ -1,0 +1,217 @@
+/**
+ * The reader script's brain (injected on demand as /reader.js): runs the pipeline on the live
+ * document, mounts the overlay, answers the background's tab messages.
+ */
+import { h, render } from 'preact';
+import { detectPage, extractArticle } from '../../extract';
+import { onMessages, type Failure, type OpenResult, type PageInfoResult, type Result, type TabProtocol } from '../../messages';
+import { DEFAULT_SETTINGS, getSettings, updateSettings, watchSettings, type Settings } from '../../settings';
+import type { Article } from '../../types';
+import { ReaderView, type ReaderContent } from '../../../components/ReaderView';
+import { Overlay } from './overlay';
+import css from './reader.css?inline';
+
+const TITLE_ID = 'lectern-reader-title';
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function resultOf(content: ReaderContent): OpenResult {
+  if (content.kind === 'article') return { ok: true };
+  return { ok: false, error: content.reason === 'error' ? content.error || 'error' : content.reason };
+}
+
+export class ReaderController {
+  private overlay: Overlay | null = null;
+  private content: ReaderContent | null = null;
+  private settings: Settings = DEFAULT_SETTINGS;
+  private unwatch: (() => void) | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly doc: Document = document) {}
+
+  get isOpen(): boolean {
+    return !!this.overlay?.isOpen;
+  }
+
+  /** Serialise open/close so that concurrent requests never mount two overlays. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private url(): string {
+    return this.doc.location?.href ?? '';
+  }
+
+  /** The pipeline on the live page. */
+  extract(force: boolean): ReaderContent {
+    const url = this.url();
+    let article: Article | null;
+    try {
+      article = extractArticle(this.doc, url, { force });
+    } catch (error) {
+      return { kind: 'message', reason: 'error', aggregator: null, error: errorText(error) };
+    }
+    if (!article) {
+      let aggregator = null;
+      try {
+        aggregator = detectPage(this.doc, url).aggregator;
+      } catch {
+        // detection is only used to label the message
+      }
+      return { kind: 'message', reason: 'not-readable', aggregator };
+    }
+    if (!article.isArticle && !force) return { kind: 'message', reason: 'not-article', aggregator: article.aggregator };
+    if (!article.html.trim()) return { kind: 'message', reason: 'not-readable', aggregator: article.aggregator };
+    return { kind: 'article', article };
+  }
+
+  open(options: { force?: boolean } = {}): Promise<OpenResult> {
+    return this.serial(async () => {
+      if (this.overlay?.isOpen && this.content) {
+        // only ever opens: an open reader stays as it is (a forced request may upgrade a message)
+        if (options.force && this.content.kind === 'message' && this.content.reason === 'not-article') {
+          this.show(this.extract(true));
+        }
+        this.overlay.bringToFront();
+        return resultOf(this.content);
+      }
+      const content = this.extract(!!options.force);
+      try {
+        this.settings = await getSettings();
+      } catch {
+        this.settings = DEFAULT_SETTINGS;
+      }
+      this.mount();
+      this.show(content);
+      return this.verify(content);
+    });
+  }
+
+  close(): Promise<Result> {
+    return this.serial(async () => {
+      this.teardown();
+      return { ok: true };
+    });
+  }
+
+  pageInfo(): PageInfoResult {
+    const url = this.url();
+    const article =
+      this.content?.kind === 'article' && this.content.article.url === url
+        ? this.content.article
+        : extractArticle(this.doc, url, {});
+    if (!article) {
+      const detection = detectPage(this.doc, url);
+      return {
+        ok: true,
+        isArticle: false,
+        aggregator: detection.aggregator,
+        title: (this.doc.title || '').trim(),
+        byline: null,
+        source: null,
+        published: null,
+        readingMinutes: 0,
+      };
+    }
+    return {
+      ok: true,
+      isArticle: article.isArticle,
+      aggregator: article.aggregator,
+      title: article.title,
+      byline: article.byline,
+      source: article.source,
+      published: article.published,
+      readingMinutes: article.readingMinutes,
+    };
+  }
+
+  private mount(): void {
+    this.overlay = new Overlay(this.doc, {
+      css,
+      labelledBy: TITLE_ID,
+      onUserClose: () => void this.close(),
+    });
+    this.overlay.mount();
+    this.unwatch = watchSettings((settings) => {
+      this.settings = settings;
+      this.rerender();
+    });
+  }
+
+  private show(content: ReaderContent): void {
+    this.content = content;
+    this.rerender();
+    this.overlay?.focusContent();
+  }
+
+  private rerender(): void {
+    if (!this.overlay || !this.content) return;
+    render(
+      h(ReaderView, {
+        content: this.content,
+        settings: this.settings,
+        titleId: TITLE_ID,
+        onSettingsChange: (patch: Partial<Settings>) => this.changeSettings(patch),
+        onClose: () => void this.close(),
+        onForce: () => this.show(this.extract(true)),
+        onPrint: () => this.doc.defaultView?.print(),
+      }),
+      this.overlay.container,
+    );
+  }
+
+  private changeSettings(patch: Partial<Settings>): void {
+    // applied at once, persisted in the background of the UI
+    this.settings = {
+      ...this.settings,
+      ...patch,
+      autoOpen: { ...this.settings.autoOpen, ...(patch.autoOpen ?? {}) },
+    };
+    this.rerender();
+    void updateSettings(patch).catch(() => undefined);
+  }
+
+  /** Resolve only once what we promise is really in the DOM. */
+  private async verify(content: ReaderContent): Promise<OpenResult> {
+    const root = this.overlay?.shadow;
+    const selector = content.kind === 'article' ? '[data-testid="reader-body"]' : '[data-testid="reader-message"]';
+    for (let i = 0; i < 50 && !root?.querySelector(selector); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (!root?.querySelector(selector)) return { ok: false, error: 'overlay-not-rendered' } satisfies Failure;
+    return resultOf(content);
+  }
+
+  private teardown(): void {
+    this.unwatch?.();
+    this.unwatch = null;
+    if (this.overlay) {
+      render(null, this.overlay.container);
+      this.overlay.destroy();
+    }
+    this.overlay = null;
+    this.content = null;
+  }
+}
+
+const INSTALLED = Symbol.for('lectern.reader');
+
+/** Install once per page (the background may inject the script more than once). */
+export function installReader(doc: Document = document): ReaderController {
+  const g = globalThis as unknown as Record<symbol, ReaderController | undefined>;
+  const existing = g[INSTALLED];
+  if (existing) return existing;
+  const controller = new ReaderController(doc);
+  g[INSTALLED] = controller;
+  onMessages<TabProtocol>({
+    'reader:ping': () => ({ ok: true, open: controller.isOpen }),
+    'reader:open': (data) => controller.open({ force: !!data.force }),
+    'reader:close': () => controller.close(),
+    'reader:pageInfo': () => controller.pageInfo(),
+  });
+  return controller;
+}
