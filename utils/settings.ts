@@ -41,6 +41,8 @@ export const SETTINGS_VERSION = 1;
 export const settingsItem = storage.defineItem<Settings>('local:settings', {
   fallback: DEFAULT_SETTINGS,
   version: SETTINGS_VERSION,
+  // Records { v: 1 } with the first write; a later shape adds `2: (v1) => v2` here.
+  migrations: {},
 });
 
 function clamp(value: unknown, range: { min: number; max: number }, fallback: number): number {
