@@ -1,0 +1,173 @@
+/**
+ * The saved library's record schema (pure, no `browser.*`).
+ *
+ * SCHEMA_VERSION is both the version of a saved record's shape and the IndexedDB database
+ * version. History (migrations.ts converts each into the next):
+ *   v1  one object store `articles`, records { id, url, title, author, source: string,
+ *       sourceUrl, aggregator, published, savedAt: epoch ms, archived, favourite, html, excerpt,
+ *       words } — no tags.
+ *   v2  still one store `articles`; records gained structured `source {name,url}`, `byline`,
+ *       ISO `savedAt`, `tags`, `status: 'unread'|'read'|'archived'`, `hasContent`,
+ *       `leadImage`, `canonicalUrl`.
+ *   v3  (current) the SavedItem of types.ts, split over object stores: light list rows
+ *       (`items`, everything but html) and bodies (`bodies`), plus a body-term index
+ *       (`terms`), `meta`, a `changes` log and a `quarantine` for records that could not be
+ *       migrated. Ids are derived from the identity key (identity.ts).
+ */
+import type { SavedItem } from './types';
+
+export const SCHEMA_VERSION = 3;
+
+/** A saved item without its html: what list() returns and what the `items` store holds. */
+export type ItemRow = Omit<SavedItem, 'html'>;
+
+/** An `items` record: the row plus the keys the store finds it by. */
+export interface StoredRow extends ItemRow {
+  /** schema version the record was written with */
+  schema: number;
+  /** identity key (identity.ts identityKey) the id was derived from */
+  idKey: string;
+  /** every URL match key the item was saved under (multiEntry index `urlKeys`) */
+  urlKeys: string[];
+  /** normalised title + publisher, or null (index `titleKey`) */
+  titleKey: string | null;
+}
+
+/** A `bodies` record: sanitised html for reading and its plain text for indexing. */
+export interface StoredBody {
+  id: string;
+  html: string;
+  text: string;
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const ISO_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** An ISO 8601 date or date-time that parses. */
+export function isIsoDate(v: unknown): v is string {
+  return typeof v === 'string' && ISO_RE.test(v) && !Number.isNaN(Date.parse(v));
+}
+
+/** Trimmed, non-empty, at most 64 characters, deduplicated case-insensitively, order kept. */
+export function normalizeTags(tags: unknown): string[] {
+  if (!Array.isArray(tags)) return [];
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const t of tags) {
+    if (typeof t !== 'string') continue;
+    const v = t.replace(/\s+/g, ' ').trim().slice(0, 64);
+    if (!v || seen.has(v.toLowerCase())) continue;
+    seen.add(v.toLowerCase());
+    out.push(v);
+  }
+  return out;
+}
+
+/** Reading time at 230 words a minute, at least 1 minute for any content. */
+export function readingMinutesFor(words: number): number {
+  return words > 0 ? Math.max(1, Math.round(words / 230)) : 0;
+}
+
+type Check = (v: unknown) => boolean;
+const str: Check = (v) => typeof v === 'string';
+const nonEmpty: Check = (v) => typeof v === 'string' && v.length > 0;
+const strOrNull: Check = (v) => v === null || typeof v === 'string';
+const bool: Check = (v) => typeof v === 'boolean';
+const count: Check = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isoOrNull: Check = (v) => v === null || isIsoDate(v);
+const fraction: Check = (v) => typeof v === 'number' && v >= 0 && v <= 1;
+const tagList: Check = (v) => Array.isArray(v) && v.every((t) => typeof t === 'string');
+const source: Check = (v) =>
+  v === null ||
+  (typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string' &&
+    strOrNull((v as { url?: unknown }).url));
+const dir: Check = (v) => v === null || v === 'ltr' || v === 'rtl';
+
+const ROW_FIELDS: Array<[keyof ItemRow, Check, string]> = [
+  ['id', nonEmpty, 'a non-empty string'],
+  ['url', nonEmpty, 'a non-empty string'],
+  ['title', str, 'a string'],
+  ['byline', strOrNull, 'a string or null'],
+  ['source', source, '{ name, url } or null'],
+  ['aggregator', strOrNull, 'an aggregator id or null'],
+  ['published', isoOrNull, 'an ISO 8601 string or null'],
+  ['savedAt', isIsoDate, 'an ISO 8601 string'],
+  ['tags', tagList, 'an array of strings'],
+  ['archived', bool, 'a boolean'],
+  ['favourite', bool, 'a boolean'],
+  ['words', count, 'a number ≥ 0'],
+  ['hasContent', bool, 'a boolean'],
+  ['canonicalUrl', strOrNull, 'a string or null'],
+  ['excerpt', str, 'a string'],
+  ['leadImage', strOrNull, 'a string or null'],
+  ['readingMinutes', count, 'a number ≥ 0'],
+  ['lang', strOrNull, 'a string or null'],
+  ['dir', dir, "'ltr', 'rtl' or null"],
+  ['read', bool, 'a boolean'],
+  ['progress', fraction, 'a number from 0 to 1'],
+  ['updatedAt', isIsoDate, 'an ISO 8601 string'],
+];
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+function checkFields(x: unknown, fields: Array<[string, Check, string]>): string | null {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return `record is ${describe(x)}, not an object`;
+  const r = x as Record<string, unknown>;
+  for (const [name, check, expected] of fields) {
+    if (!check(r[name])) return `field "${name}" should be ${expected}, is ${describe(r[name])}`;
+  }
+  return null;
+}
+
+/** Validate a public row (a SavedItem without html). */
+export function validateRow(x: unknown): Validation<ItemRow> {
+  const error = checkFields(x, ROW_FIELDS as Array<[string, Check, string]>);
+  return error ? { ok: false, error } : { ok: true, value: x as ItemRow };
+}
+
+/** Validate a full SavedItem (a row plus `html`). */
+export function validateItem(x: unknown): Validation<SavedItem> {
+  const error = checkFields(x, [...(ROW_FIELDS as Array<[string, Check, string]>), ['html', str, 'a string']]);
+  return error ? { ok: false, error } : { ok: true, value: x as SavedItem };
+}
+
+/** Validate an `items` record as read from the database. */
+export function validateStoredRow(x: unknown): Validation<StoredRow> {
+  const error = checkFields(x, [
+    ...(ROW_FIELDS as Array<[string, Check, string]>),
+    ['schema', (v) => v === SCHEMA_VERSION, `schema version ${SCHEMA_VERSION}`],
+    ['idKey', str, 'a string'],
+    ['urlKeys', tagList, 'an array of strings'],
+    ['titleKey', strOrNull, 'a string or null'],
+  ]);
+  return error ? { ok: false, error } : { ok: true, value: x as StoredRow };
+}
+
+/** Validate a `bodies` record. */
+export function validateBody(x: unknown): Validation<StoredBody> {
+  const error = checkFields(x, [
+    ['id', nonEmpty, 'a non-empty string'],
+    ['html', str, 'a string'],
+    ['text', str, 'a string'],
+  ]);
+  return error ? { ok: false, error } : { ok: true, value: x as StoredBody };
+}
+
+const ROW_KEYS = ROW_FIELDS.map(([k]) => k);
+
+/** The public row of a stored record (internal keys dropped, a fresh object). */
+export function toItemRow(r: ItemRow): ItemRow {
+  const out: Record<string, unknown> = {};
+  for (const k of ROW_KEYS) out[k] = (r as unknown as Record<string, unknown>)[k];
+  out.tags = [...r.tags];
+  out.source = r.source ? { ...r.source } : null;
+  return out as unknown as ItemRow;
+}

@@ -1,0 +1,1071 @@
+/**
+ * The saved library: IndexedDB storage, dedupe, search (pure of `browser.*`; the background
+ * owns one `Library` and the popup asks it through messages).
+ *
+ * Database `lectern-library` in the extension's origin, version = SCHEMA_VERSION (schema.ts):
+ *   items       light list rows (everything but html) + identity keys;
+ *               indexes savedAt, urlKeys (multiEntry), titleKey
+ *   bodies      { id, html, text } — read only by get(), never by list()
+ *   terms       { id, t: unique body words } with a multiEntry index `t`: the body search index
+ *   meta        'rev' → number, incremented by every write
+ *   changes     { seq: rev, ids } — the last 500 writes, so another Library instance (another
+ *               tab or context) catches up by reading only the changed rows
+ *   quarantine  records of an older database that could not be migrated, kept, not lost
+ *
+ * Every write is ONE readwrite transaction over all the stores: the lookup of an existing entry
+ * and the write happen together, so concurrent saves (from many tabs, or parallel calls) are
+ * serialised by IndexedDB and can neither lose one another nor create a duplicate; a failed
+ * write (quota, anything) aborts the transaction and leaves the library exactly as it was,
+ * and rejects with a LibraryError.
+ *
+ * Re-saving an article that is already saved (same identity, see identity.ts) updates its ONE
+ * entry: the content and metadata of the new save replace the old (a save without content, such
+ * as a bare link, never replaces saved content), while what the user made of the entry is kept:
+ * the first `savedAt` (its place in the newest-first list), tags (new tags are added), archived,
+ * read, progress and favourite (a new `favourite: true` sticks). `updatedAt` becomes now.
+ */
+import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { AggregatorId, Article } from '../types';
+import type { SavedItem } from './types';
+import {
+  conflictingOriginals,
+  idFromKey,
+  identityKey,
+  matchKey,
+  matchKeys,
+  normalizePublisher,
+  titleKey as makeTitleKey,
+} from './identity';
+import { LEGACY_STORE, migrateRecord } from './migrations';
+import {
+  SCHEMA_VERSION,
+  isIsoDate,
+  normalizeTags,
+  readingMinutesFor,
+  toItemRow,
+  validateBody,
+  validateItem,
+  validateStoredRow,
+  type ItemRow,
+  type StoredBody,
+  type StoredRow,
+} from './schema';
+import { LightIndex, combineMatches, htmlToText, indexTerms, parseQuery } from './search';
+
+export { SCHEMA_VERSION, type ItemRow } from './schema';
+
+export const DB_NAME = 'lectern-library';
+const STORES = ['items', 'bodies', 'terms', 'meta', 'changes', 'quarantine'] as const;
+const CHANGES_KEPT = 500;
+/** At most this many index entries are read for one prefix word (e.g. "co…"). */
+const PREFIX_CAP = 50_000;
+const CJK_START = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+// ---------------------------------------------------------------- public types
+
+export type LibraryErrorCode =
+  | 'quota' // the browser refused to store more
+  | 'write-failed' // any other failed write
+  | 'read-failed'
+  | 'damaged' // a stored record fails validation
+  | 'not-found'
+  | 'invalid-input'
+  | 'open-failed'
+  | 'version'; // the database was written by a newer Lectern
+
+export class LibraryError extends Error {
+  readonly code: LibraryErrorCode;
+  /** the item concerned, when there is one */
+  readonly id?: string;
+  constructor(code: LibraryErrorCode, message: string, options: { cause?: unknown; id?: string } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'LibraryError';
+    this.code = code;
+    if (options.id !== undefined) this.id = options.id;
+  }
+}
+
+/** What a save needs; `Article` (utils/types.ts) converts with `articleToSaveInput`. */
+export interface SaveInput {
+  /** where it was read (aggregator or publisher page) */
+  url: string;
+  title?: string | null;
+  byline?: string | null;
+  source?: { name: string; url: string | null } | null;
+  aggregator?: AggregatorId | null;
+  published?: string | null;
+  canonicalUrl?: string | null;
+  /** sanitised article html; empty or absent for a link without content */
+  html?: string | null;
+  /** plain text of the body; derived from html when absent */
+  text?: string | null;
+  excerpt?: string | null;
+  leadImage?: string | null;
+  words?: number | null;
+  readingMinutes?: number | null;
+  lang?: string | null;
+  dir?: 'ltr' | 'rtl' | null;
+  // user state: used for a NEW entry (imports); for an existing entry see the merge rules above
+  savedAt?: string | null;
+  tags?: string[] | null;
+  archived?: boolean;
+  favourite?: boolean;
+  read?: boolean;
+  progress?: number;
+}
+
+export interface SaveResult {
+  id: string;
+  /** true when the article was already saved and its one entry was updated */
+  updated: boolean;
+}
+
+export interface SaveManyResult extends SaveResult {
+  /** true when `ifExists: 'skip'` left an existing entry untouched */
+  skipped: boolean;
+}
+
+export interface ListFilter {
+  /** true: only items not marked read; false: only read ones */
+  unread?: boolean;
+  archived?: boolean;
+  favourite?: boolean;
+  hasContent?: boolean;
+  /** items carrying this tag (case-insensitive) */
+  tag?: string;
+  /** items from this publisher (source name, compared case- and "The"-insensitively) */
+  publisher?: string;
+  aggregator?: AggregatorId | null;
+}
+
+export interface ListOptions {
+  filter?: ListFilter;
+  /** full-text query; the result stays newest first (use search() for relevance order) */
+  query?: string;
+  /** default: all */
+  limit?: number;
+  offset?: number;
+}
+
+export interface DamagedRecord {
+  id: string;
+  error: string;
+  store: 'items' | 'bodies' | 'quarantine';
+}
+
+export interface ListResult {
+  items: ItemRow[];
+  /** how many items match (all pages) */
+  total: number;
+  /** records that fail validation: skipped, reported here, left in the database */
+  damaged: DamagedRecord[];
+}
+
+export type ItemPatch = Partial<Pick<SavedItem, 'archived' | 'favourite' | 'read' | 'progress' | 'tags' | 'title'>>;
+
+export interface LibraryStats {
+  total: number;
+  unread: number;
+  archived: number;
+  favourites: number;
+  withContent: number;
+  /** tag → number of items, most used first */
+  tags: Array<{ tag: string; count: number }>;
+  /** publisher name → number of items, most used first */
+  publishers: Array<{ name: string; count: number }>;
+  damaged: DamagedRecord[];
+  schemaVersion: number;
+}
+
+export interface LibraryOptions {
+  /** the IndexedDB factory (default: globalThis.indexedDB) */
+  indexedDB?: IDBFactory;
+  /** database name (default `lectern-library`) */
+  name?: string;
+  /** clock, for tests */
+  now?: () => Date;
+}
+
+/** Convert the pipeline's Article into a save. */
+export function articleToSaveInput(a: Article): SaveInput {
+  return {
+    url: a.url,
+    title: a.title,
+    byline: a.byline,
+    source: a.source,
+    aggregator: a.aggregator,
+    published: a.published,
+    canonicalUrl: a.canonicalUrl,
+    html: a.html,
+    text: a.text,
+    excerpt: a.excerpt,
+    leadImage: a.leadImage?.src ?? null,
+    words: a.words,
+    readingMinutes: a.readingMinutes,
+    lang: a.lang,
+    dir: a.dir,
+  };
+}
+
+// ---------------------------------------------------------------- preparing a save
+
+interface Prepared {
+  row: Omit<StoredRow, 'id'>;
+  body: Omit<StoredBody, 'id'>;
+  terms: string[];
+  original: string | null;
+  others: string[];
+}
+
+type DB = IDBPDatabase<unknown>;
+type WriteTx = IDBPTransaction<unknown, string[], 'readwrite' | 'versionchange'>;
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() ? v.trim() : null;
+}
+
+function httpUrl(v: unknown): string | null {
+  const s = str(v);
+  if (!s) return null;
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+function countWords(text: string): number {
+  let n = 0;
+  for (const _ of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)) n++;
+  return n;
+}
+
+function isoOrNow(v: unknown, now: string): string {
+  return isIsoDate(v) ? new Date(v).toISOString() : now;
+}
+
+function fallbackTitle(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname.replace(/^www\./, '')}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return url;
+  }
+}
+
+function prepare(input: SaveInput, now: string): Prepared {
+  if (!input || typeof input !== 'object') throw new LibraryError('invalid-input', 'Nothing to save.');
+  const url = str(input.url);
+  if (!url) throw new LibraryError('invalid-input', 'An item needs a URL.');
+  const html = typeof input.html === 'string' ? input.html : '';
+  const hasContent = html.trim().length > 0;
+  const text = hasContent ? (typeof input.text === 'string' && input.text ? input.text : htmlToText(html)) : '';
+  const words = hasContent
+    ? typeof input.words === 'number' && input.words >= 0 ? Math.round(input.words) : countWords(text)
+    : 0;
+  const sourceName = str(input.source?.name);
+  const sourceUrl = httpUrl(input.source?.url);
+  const source = sourceName ? { name: sourceName, url: sourceUrl } : sourceUrl ? { name: new URL(sourceUrl).hostname.replace(/^www\./, ''), url: sourceUrl } : null;
+  const canonicalUrl = httpUrl(input.canonicalUrl);
+  const title = str(input.title) ?? fallbackTitle(url);
+  const excerpt = typeof input.excerpt === 'string' ? input.excerpt.trim() : hasContent ? text.slice(0, 200) : '';
+  const ident = { url, source, canonicalUrl };
+  const keys = matchKeys(ident);
+  const progress = typeof input.progress === 'number' && input.progress >= 0 ? Math.min(1, input.progress) : 0;
+  const row: Omit<StoredRow, 'id'> = {
+    url,
+    title,
+    byline: str(input.byline),
+    source,
+    aggregator: (str(input.aggregator) as AggregatorId | null) ?? null,
+    published: isIsoDate(input.published) ? input.published : null,
+    savedAt: isoOrNow(input.savedAt, now),
+    tags: normalizeTags(input.tags),
+    archived: input.archived === true,
+    favourite: input.favourite === true,
+    words,
+    hasContent,
+    canonicalUrl,
+    excerpt,
+    leadImage: hasContent || input.leadImage ? str(input.leadImage) : null,
+    readingMinutes: hasContent
+      ? typeof input.readingMinutes === 'number' && input.readingMinutes >= 0 ? input.readingMinutes : readingMinutesFor(words)
+      : 0,
+    lang: str(input.lang),
+    dir: input.dir === 'ltr' || input.dir === 'rtl' ? input.dir : null,
+    read: input.read === true,
+    progress,
+    updatedAt: now,
+    schema: SCHEMA_VERSION,
+    idKey: identityKey(ident),
+    urlKeys: keys.all,
+    titleKey: makeTitleKey(title, source?.name),
+  };
+  return {
+    row,
+    body: { html: hasContent ? html : '', text },
+    terms: hasContent ? indexTerms(`${text}\n${excerpt}`) : [],
+    original: keys.original,
+    others: keys.others,
+  };
+}
+
+/** The entry after re-saving `p` over `e` (see the merge rules at the top of this file). */
+function merge(e: StoredRow, p: Prepared, now: string): { row: StoredRow; contentChanged: boolean } {
+  const n = p.row;
+  const useNew = n.hasContent || !e.hasContent; // a bare link never overrides a saved article
+  const pick = <T>(a: T | null, b: T | null): T | null => (a !== null && a !== undefined ? a : b);
+  const [pri, sec] = useNew ? [n, e] : [e, n];
+  const source =
+    pri.source || sec.source
+      ? {
+          name: pick(pri.source?.name ?? null, sec.source?.name ?? null) ?? '',
+          url: pick(pri.source?.url ?? null, sec.source?.url ?? null),
+        }
+      : null;
+  const savedAt = Date.parse(n.savedAt) < Date.parse(e.savedAt) && n.savedAt !== p.row.updatedAt ? n.savedAt : e.savedAt;
+  const row: StoredRow = {
+    ...(useNew ? { ...e, ...n } : e),
+    id: e.id,
+    url: useNew ? n.url : e.url,
+    title: useNew ? n.title : e.title,
+    byline: pick(pri.byline, sec.byline),
+    source,
+    aggregator: useNew ? n.aggregator : e.aggregator,
+    published: pick(pri.published, sec.published),
+    canonicalUrl: pick(pri.canonicalUrl, sec.canonicalUrl),
+    leadImage: pick(pri.leadImage, sec.leadImage),
+    lang: pick(pri.lang, sec.lang),
+    dir: pick(pri.dir, sec.dir),
+    savedAt,
+    tags: normalizeTags([...e.tags, ...n.tags]),
+    archived: e.archived,
+    read: e.read,
+    progress: e.progress,
+    favourite: e.favourite || n.favourite,
+    updatedAt: now,
+    schema: SCHEMA_VERSION,
+    urlKeys: [...new Set([...e.urlKeys, ...n.urlKeys])],
+    titleKey: (useNew ? n.titleKey : e.titleKey) ?? e.titleKey ?? n.titleKey,
+    idKey: e.idKey,
+  };
+  row.idKey = identityKey({ url: row.url, source: row.source, canonicalUrl: row.canonicalUrl });
+  return { row, contentChanged: n.hasContent };
+}
+
+// ---------------------------------------------------------------- errors
+
+function errorName(e: unknown): string {
+  return e && typeof e === 'object' && 'name' in e ? String((e as { name: unknown }).name) : '';
+}
+
+function isQuota(e: unknown): boolean {
+  if (!e) return false;
+  if (errorName(e) === 'QuotaExceededError') return true;
+  const msg = e instanceof Error ? e.message : String(e);
+  return /quota/i.test(msg);
+}
+
+function writeError(e: unknown, txError: unknown): LibraryError {
+  if (e instanceof LibraryError) return e;
+  if (isQuota(e) || isQuota(txError)) {
+    return new LibraryError(
+      'quota',
+      'The library is full: the browser refused to store more (storage quota exceeded). Nothing was changed.',
+      { cause: isQuota(e) ? e : txError },
+    );
+  }
+  const cause = txError && errorName(e) === 'AbortError' ? txError : e;
+  const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return new LibraryError('write-failed', `Writing to the library failed (${detail}). Nothing was changed.`, { cause });
+}
+
+function readError(e: unknown): LibraryError {
+  if (e instanceof LibraryError) return e;
+  const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new LibraryError('read-failed', `Reading the library failed (${detail}).`, { cause: e });
+}
+
+// ---------------------------------------------------------------- shared write steps
+
+async function bumpRev(tx: WriteTx, ids: string[] | '*'): Promise<number> {
+  const meta = tx.objectStore('meta');
+  const rev = (((await meta.get('rev')) as number | undefined) ?? 0) + 1;
+  await meta.put(rev, 'rev');
+  const changes = tx.objectStore('changes');
+  await changes.put({ seq: rev, ids });
+  if (rev > CHANGES_KEPT) await changes.delete(IDBKeyRange.upperBound(rev - CHANGES_KEPT));
+  return rev;
+}
+
+async function putBody(tx: WriteTx, id: string, body: Omit<StoredBody, 'id'>, terms: string[]): Promise<void> {
+  await tx.objectStore('bodies').put({ id, html: body.html, text: body.text });
+  await tx.objectStore('terms').put({ id, t: terms });
+}
+
+function originalOf(r: { source: { url: string | null } | null }): string | null {
+  return r.source?.url ?? null;
+}
+
+/** Find the entry a save merges into, in the dedupe match order (identity.ts). */
+async function findMatch(tx: WriteTx, p: Prepared): Promise<StoredRow | null> {
+  const items = tx.objectStore('items');
+  const byUrl = items.index('urlKeys');
+  const newOriginal = originalOf(p.row);
+  const usable = (raw: unknown, checkConflict: boolean): StoredRow | null => {
+    const v = validateStoredRow(raw);
+    if (!v.ok) return null; // a damaged record is never merged into
+    if (checkConflict && conflictingOriginals(originalOf(v.value), newOriginal)) return null;
+    return v.value;
+  };
+  if (p.original) {
+    for (const raw of await byUrl.getAll(p.original)) {
+      const r = usable(raw, matchKey(originalOf(raw as StoredRow)) !== p.original);
+      if (r) return r;
+    }
+  }
+  for (const k of p.others) {
+    for (const raw of await byUrl.getAll(k)) {
+      const r = usable(raw, true);
+      if (r) return r;
+    }
+  }
+  if (p.row.titleKey) {
+    for (const raw of await items.index('titleKey').getAll(p.row.titleKey)) {
+      const r = usable(raw, true);
+      if (r) return r;
+    }
+  }
+  return null;
+}
+
+/** A free id for a new entry: the hash of its identity key, re-hashed on a (rare) collision. */
+async function allocateId(tx: WriteTx, idKey: string): Promise<string> {
+  const items = tx.objectStore('items');
+  for (let attempt = 0; ; attempt++) {
+    const id = idFromKey(idKey, attempt);
+    if ((await items.count(id)) === 0) return id;
+  }
+}
+
+type SaveOutcome = SaveManyResult & { rowId: string };
+
+async function saveInTx(tx: WriteTx, p: Prepared, now: string, ifExists: 'update' | 'skip'): Promise<SaveOutcome> {
+  const existing = await findMatch(tx, p);
+  const items = tx.objectStore('items');
+  if (existing) {
+    if (ifExists === 'skip') return { id: existing.id, rowId: existing.id, updated: false, skipped: true };
+    const { row, contentChanged } = merge(existing, p, now);
+    await items.put(row);
+    if (contentChanged) await putBody(tx, row.id, p.body, p.terms);
+    return { id: row.id, rowId: row.id, updated: true, skipped: false };
+  }
+  const id = await allocateId(tx, p.row.idKey);
+  await items.put({ ...p.row, id });
+  await putBody(tx, id, p.body, p.terms);
+  return { id, rowId: id, updated: false, skipped: false };
+}
+
+// ---------------------------------------------------------------- schema upgrade
+
+function createStores(db: DB): void {
+  const items = db.createObjectStore('items', { keyPath: 'id' });
+  items.createIndex('savedAt', 'savedAt');
+  items.createIndex('urlKeys', 'urlKeys', { multiEntry: true });
+  items.createIndex('titleKey', 'titleKey');
+  db.createObjectStore('bodies', { keyPath: 'id' });
+  const terms = db.createObjectStore('terms', { keyPath: 'id' });
+  terms.createIndex('t', 't', { multiEntry: true });
+  db.createObjectStore('meta');
+  db.createObjectStore('changes', { keyPath: 'seq' });
+  db.createObjectStore('quarantine', { keyPath: 'qid', autoIncrement: true });
+}
+
+/** Move every record of a v1/v2 database into the current stores, merging duplicates. */
+async function migrateLegacy(tx: WriteTx, db: DB, oldVersion: number): Promise<void> {
+  const legacy = tx.objectStore(LEGACY_STORE);
+  let cursor = await legacy.openCursor();
+  while (cursor) {
+    const raw = cursor.value as unknown;
+    let item: SavedItem | null = null;
+    try {
+      item = migrateRecord(raw, oldVersion);
+    } catch (e) {
+      const rawId = raw && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : String(cursor.primaryKey);
+      await tx.objectStore('quarantine').add({
+        id: rawId,
+        fromVersion: oldVersion,
+        error: e instanceof Error ? e.message : String(e),
+        raw,
+      });
+    }
+    if (item) {
+      // a second copy of the same article (v1/v2 allowed duplicates) merges into the first
+      const p = prepare({ ...item, text: null }, item.updatedAt);
+      await saveInTx(tx, p, item.updatedAt, 'update');
+    }
+    cursor = await cursor.continue();
+  }
+  db.deleteObjectStore(LEGACY_STORE);
+  await bumpRev(tx, '*');
+}
+
+// ---------------------------------------------------------------- the cache
+
+interface Cache {
+  rev: number;
+  rows: Map<string, ItemRow>;
+  order: ItemRow[] | null; // newest first, rebuilt lazily
+  light: LightIndex;
+  damaged: Map<string, DamagedRecord>;
+}
+
+function newestFirst(a: ItemRow, b: ItemRow): number {
+  return b.savedAt < a.savedAt ? -1 : b.savedAt > a.savedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function matchesFilter(r: ItemRow, f: ListFilter | undefined): boolean {
+  if (!f) return true;
+  if (f.unread !== undefined && r.read === f.unread) return false;
+  if (f.archived !== undefined && r.archived !== f.archived) return false;
+  if (f.favourite !== undefined && r.favourite !== f.favourite) return false;
+  if (f.hasContent !== undefined && r.hasContent !== f.hasContent) return false;
+  if (f.aggregator !== undefined && r.aggregator !== f.aggregator) return false;
+  if (f.tag !== undefined) {
+    const t = f.tag.trim().toLowerCase();
+    if (!r.tags.some((x) => x.toLowerCase() === t)) return false;
+  }
+  if (f.publisher !== undefined && normalizePublisher(r.source?.name) !== normalizePublisher(f.publisher)) return false;
+  return true;
+}
+
+function isEmptyFilter(f: ListFilter | undefined): boolean {
+  return !f || Object.values(f).every((v) => v === undefined);
+}
+
+function page<T>(all: T[], offset = 0, limit = Infinity): T[] {
+  const start = Math.max(0, Math.floor(offset));
+  return Number.isFinite(limit) ? all.slice(start, start + Math.max(0, Math.floor(limit))) : all.slice(start);
+}
+
+// ---------------------------------------------------------------- Library
+
+export class Library {
+  private readonly factory: IDBFactory | undefined;
+  private readonly name: string;
+  private readonly clock: () => Date;
+  private dbPromise: Promise<DB> | null = null;
+  private cache: Cache | null = null;
+  private syncing: Promise<Cache> | null = null;
+
+  constructor(options: LibraryOptions = {}) {
+    this.factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    this.name = options.name ?? DB_NAME;
+    this.clock = options.now ?? (() => new Date());
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  // ------------------------------------------------------------ opening
+
+  private db(): Promise<DB> {
+    if (!this.dbPromise) {
+      this.dbPromise = this.open().catch((e) => {
+        this.dbPromise = null;
+        throw e;
+      });
+    }
+    return this.dbPromise;
+  }
+
+  private async open(): Promise<DB> {
+    const factory = this.factory;
+    if (!factory) throw new LibraryError('open-failed', 'IndexedDB is not available here.');
+    let upgradeError: unknown = null;
+    let request: IDBOpenDBRequest;
+    try {
+      request = factory.open(this.name, SCHEMA_VERSION);
+    } catch (e) {
+      throw new LibraryError('open-failed', `Could not open the library: ${String(e)}`, { cause: e });
+    }
+    request.addEventListener('upgradeneeded', (event) => {
+      const db = wrap(request.result) as DB;
+      const tx = wrap(request.transaction!) as unknown as WriteTx;
+      const oldVersion = event.oldVersion;
+      createStores(db);
+      if (oldVersion >= 1 && oldVersion < SCHEMA_VERSION && db.objectStoreNames.contains(LEGACY_STORE)) {
+        migrateLegacy(tx, db, oldVersion).catch((e) => {
+          upgradeError = e;
+          try {
+            tx.abort();
+          } catch {
+            /* already finished */
+          }
+        });
+      } else {
+        bumpRev(tx, '*').catch((e) => {
+          upgradeError = e;
+        });
+      }
+    });
+    let db: DB;
+    try {
+      db = (await wrap(request)) as unknown as DB;
+    } catch (e) {
+      if (errorName(e) === 'VersionError') {
+        throw new LibraryError('version', 'The library was written by a newer version of Lectern; update Lectern to open it.', { cause: e });
+      }
+      const cause = upgradeError ?? e;
+      throw new LibraryError('open-failed', `Could not open the library: ${cause instanceof Error ? cause.message : String(cause)}. Nothing was changed.`, { cause });
+    }
+    // let another context upgrade the database: close, reopen on next use
+    db.addEventListener('versionchange', () => {
+      db.close();
+      this.dbPromise = null;
+      this.cache = null;
+    });
+    db.addEventListener('close', () => {
+      this.dbPromise = null;
+      this.cache = null;
+    });
+    return db;
+  }
+
+  /** Close the connection (it reopens on the next call). */
+  async close(): Promise<void> {
+    const p = this.dbPromise;
+    this.dbPromise = null;
+    this.cache = null;
+    if (p) (await p.catch(() => null))?.close();
+  }
+
+  // ------------------------------------------------------------ writing
+
+  /** One readwrite transaction over every store; all or nothing. */
+  private async write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    const db = await this.db();
+    let tx: WriteTx;
+    try {
+      tx = db.transaction([...STORES], 'readwrite') as unknown as WriteTx;
+    } catch (e) {
+      throw writeError(e, null);
+    }
+    const done = tx.done.then(
+      () => null,
+      (e: unknown) => e ?? new Error('transaction aborted'),
+    );
+    try {
+      const result = await fn(tx);
+      const failed = await done;
+      if (failed) throw failed;
+      return result;
+    } catch (e) {
+      try {
+        tx.abort();
+      } catch {
+        /* already aborted or finished */
+      }
+      await done;
+      throw writeError(e, tx.error);
+    }
+  }
+
+  /**
+   * Save an article (or, without html, a link). Merges into the existing entry of the same
+   * article (identity.ts match order) — `updated: true` — else adds one.
+   */
+  async save(input: SaveInput): Promise<SaveResult> {
+    const now = this.now();
+    const p = prepare(input, now);
+    const r = await this.write(async (tx) => {
+      const out = await saveInTx(tx, p, now, 'update');
+      await bumpRev(tx, [out.id]);
+      return out;
+    });
+    return { id: r.id, updated: r.updated };
+  }
+
+  /** Save a link as an unread bookmark without content. */
+  async saveLink(url: string, title?: string | null): Promise<SaveResult> {
+    return this.save({ url, title: title ?? null });
+  }
+
+  /**
+   * Save many items in ONE transaction (imports): all are written, or, on any failure, none.
+   * `ifExists: 'skip'` keeps an already saved entry untouched (`skipped: true`).
+   * Throws LibraryError('invalid-input') naming the index of a bad input before writing anything.
+   */
+  async saveMany(inputs: SaveInput[], options: { ifExists?: 'update' | 'skip' } = {}): Promise<SaveManyResult[]> {
+    const now = this.now();
+    const prepared = inputs.map((input, i) => {
+      try {
+        return prepare(input, now);
+      } catch (e) {
+        throw new LibraryError('invalid-input', `Item ${i + 1}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    });
+    if (prepared.length === 0) return [];
+    return this.write(async (tx) => {
+      const out: SaveManyResult[] = [];
+      for (const p of prepared) {
+        const r = await saveInTx(tx, p, now, options.ifExists ?? 'update');
+        out.push({ id: r.id, updated: r.updated, skipped: r.skipped });
+      }
+      await bumpRev(tx, [...new Set(out.map((r) => r.id))]);
+      return out;
+    });
+  }
+
+  /** Change what the user made of an item. Returns the updated row. */
+  async update(id: string, patch: ItemPatch): Promise<ItemRow> {
+    const [row] = await this.updateMany([id], patch);
+    return row;
+  }
+
+  /** update() for several items in one transaction (unknown ids: LibraryError 'not-found'). */
+  async updateMany(ids: string[], patch: ItemPatch): Promise<ItemRow[]> {
+    const now = this.now();
+    const clean: ItemPatch = {};
+    if (typeof patch.archived === 'boolean') clean.archived = patch.archived;
+    if (typeof patch.favourite === 'boolean') clean.favourite = patch.favourite;
+    if (typeof patch.read === 'boolean') clean.read = patch.read;
+    if (typeof patch.progress === 'number' && Number.isFinite(patch.progress)) clean.progress = Math.min(1, Math.max(0, patch.progress));
+    if (patch.tags !== undefined) clean.tags = normalizeTags(patch.tags);
+    if (typeof patch.title === 'string' && patch.title.trim()) clean.title = patch.title.trim();
+    return this.write(async (tx) => {
+      const items = tx.objectStore('items');
+      const out: ItemRow[] = [];
+      for (const id of ids) {
+        const raw = await items.get(id);
+        if (raw === undefined) throw new LibraryError('not-found', `No saved item ${id}.`, { id });
+        const v = validateStoredRow(raw);
+        if (!v.ok) throw new LibraryError('damaged', `Saved item ${id} is damaged: ${v.error}`, { id });
+        const row: StoredRow = { ...v.value, ...clean, updatedAt: now };
+        if (clean.title !== undefined) row.titleKey = makeTitleKey(row.title, row.source?.name) ?? row.titleKey;
+        await items.put(row);
+        out.push(toItemRow(row));
+      }
+      await bumpRev(tx, [...ids]);
+      return out;
+    });
+  }
+
+  /**
+   * Delete items. Resolves the deleted items (with html) for an Undo via restore(); ids that
+   * are not saved are ignored; a damaged record is deleted too (it is not in the result).
+   */
+  async delete(ids: string[]): Promise<SavedItem[]> {
+    return this.write(async (tx) => {
+      const items = tx.objectStore('items');
+      const bodies = tx.objectStore('bodies');
+      const out: SavedItem[] = [];
+      const gone: string[] = [];
+      for (const id of new Set(ids)) {
+        const raw = await items.get(id);
+        if (raw === undefined) continue;
+        const v = validateStoredRow(raw);
+        const b = validateBody(await bodies.get(id));
+        if (v.ok) out.push({ ...toItemRow(v.value), html: b.ok ? b.value.html : '' });
+        await items.delete(id);
+        await bodies.delete(id);
+        await tx.objectStore('terms').delete(id);
+        gone.push(id);
+      }
+      if (gone.length) await bumpRev(tx, gone);
+      return out;
+    });
+  }
+
+  /**
+   * Put deleted items back exactly as they were (same id, savedAt, tags, state): the Undo of
+   * delete(). An entry saved again in between under the same id is replaced.
+   */
+  async restore(items: SavedItem[]): Promise<void> {
+    const now = this.now();
+    const ready = items.map((item, i) => {
+      const v = validateItem(item);
+      if (!v.ok) throw new LibraryError('invalid-input', `Item ${i + 1} cannot be restored: ${v.error}`);
+      const p = prepare({ ...v.value, text: null }, now);
+      const row: StoredRow = { ...p.row, ...toItemRow(v.value), schema: SCHEMA_VERSION, idKey: p.row.idKey, urlKeys: p.row.urlKeys, titleKey: p.row.titleKey };
+      row.hasContent = p.row.hasContent;
+      return { row, p };
+    });
+    if (ready.length === 0) return;
+    await this.write(async (tx) => {
+      for (const { row, p } of ready) {
+        await tx.objectStore('items').put(row);
+        await putBody(tx, row.id, p.body, p.terms);
+      }
+      await bumpRev(tx, ready.map((r) => r.row.id));
+    });
+  }
+
+  /** Remove everything (records that could not be migrated too). */
+  async clear(): Promise<void> {
+    await this.write(async (tx) => {
+      for (const s of ['items', 'bodies', 'terms', 'quarantine', 'changes']) await tx.objectStore(s).clear();
+      await bumpRev(tx, '*');
+    });
+  }
+
+  // ------------------------------------------------------------ reading
+
+  /** One item with its html; null when not saved; LibraryError 'damaged' when it cannot be read. */
+  async get(id: string): Promise<SavedItem | null> {
+    const db = await this.db();
+    let raw: unknown;
+    let rawBody: unknown;
+    try {
+      const tx = db.transaction(['items', 'bodies'], 'readonly');
+      [raw, rawBody] = await Promise.all([tx.objectStore('items').get(id), tx.objectStore('bodies').get(id)]);
+    } catch (e) {
+      throw readError(e);
+    }
+    if (raw === undefined) return null;
+    const v = validateStoredRow(raw);
+    if (!v.ok) throw new LibraryError('damaged', `Saved item ${id} is damaged: ${v.error}`, { id });
+    let html = '';
+    if (rawBody !== undefined) {
+      const b = validateBody(rawBody);
+      if (!b.ok) throw new LibraryError('damaged', `The saved text of ${id} is damaged: ${b.error}`, { id });
+      html = b.value.html;
+    }
+    return { ...toItemRow(v.value), html };
+  }
+
+  /**
+   * Saved items, newest first, optionally filtered and/or matching a full-text query.
+   * Damaged records are skipped and reported in `damaged`.
+   */
+  async list(options: ListOptions = {}): Promise<ListResult> {
+    const { filter, query, limit = Infinity, offset = 0 } = options;
+    const q = (query ?? '').trim();
+    if (!q && isEmptyFilter(filter) && !this.cache) return this.firstPage(offset, limit);
+    const cache = await this.sync();
+    let rows: ItemRow[];
+    if (q) {
+      const ids = await this.searchIds(cache, q);
+      rows = [...ids.keys()].map((id) => cache.rows.get(id)!).filter((r) => r && matchesFilter(r, filter));
+      rows.sort(newestFirst);
+    } else {
+      rows = this.ordered(cache).filter((r) => matchesFilter(r, filter));
+    }
+    return { items: page(rows, offset, limit).map(toItemRow), total: rows.length, damaged: [...cache.damaged.values()] };
+  }
+
+  /** Full-text search, best match first (ties: newest first). */
+  async search(query: string, options: Omit<ListOptions, 'query'> = {}): Promise<ListResult> {
+    const { filter, limit = Infinity, offset = 0 } = options;
+    const cache = await this.sync();
+    const q = query.trim();
+    if (!q) return this.list({ filter, limit, offset });
+    const scores = await this.searchIds(cache, q);
+    const rows = [...scores.keys()].map((id) => cache.rows.get(id)!).filter((r) => r && matchesFilter(r, filter));
+    rows.sort((a, b) => scores.get(b.id)! - scores.get(a.id)! || newestFirst(a, b));
+    return { items: page(rows, offset, limit).map(toItemRow), total: rows.length, damaged: [...cache.damaged.values()] };
+  }
+
+  /** Load every list row and the title/author/publisher/tag index now (e.g. after first paint). */
+  async warm(): Promise<void> {
+    await this.sync();
+  }
+
+  /** Counts for the filter UI, and the damaged records. */
+  async stats(): Promise<LibraryStats> {
+    const cache = await this.sync();
+    const tags = new Map<string, { tag: string; count: number }>();
+    const pubs = new Map<string, { name: string; count: number }>();
+    let unread = 0;
+    let archived = 0;
+    let favourites = 0;
+    let withContent = 0;
+    for (const r of cache.rows.values()) {
+      if (!r.read) unread++;
+      if (r.archived) archived++;
+      if (r.favourite) favourites++;
+      if (r.hasContent) withContent++;
+      for (const t of r.tags) {
+        const k = t.toLowerCase();
+        const e = tags.get(k) ?? { tag: t, count: 0 };
+        e.count++;
+        tags.set(k, e);
+      }
+      if (r.source?.name) {
+        const k = normalizePublisher(r.source.name);
+        const e = pubs.get(k) ?? { name: r.source.name, count: 0 };
+        e.count++;
+        pubs.set(k, e);
+      }
+    }
+    const byCount = <T extends { count: number }>(a: T, b: T) => b.count - a.count;
+    return {
+      total: cache.rows.size,
+      unread,
+      archived,
+      favourites,
+      withContent,
+      tags: [...tags.values()].sort(byCount),
+      publishers: [...pubs.values()].sort(byCount),
+      damaged: [...cache.damaged.values()],
+      schemaVersion: SCHEMA_VERSION,
+    };
+  }
+
+  /**
+   * The first page without the cache: a cursor on the savedAt index, newest first, reading
+   * only `offset + limit` rows (the popup's first paint).
+   */
+  private async firstPage(offset: number, limit: number): Promise<ListResult> {
+    const db = await this.db();
+    try {
+      const tx = db.transaction(['items', 'quarantine'], 'readonly');
+      const items = tx.objectStore('items');
+      const index = items.index('savedAt');
+      const [storeCount, indexCount, quarantined] = await Promise.all([items.count(), index.count(), tx.objectStore('quarantine').getAll()]);
+      const damaged: DamagedRecord[] = quarantined.map(quarantineRecord);
+      const out: ItemRow[] = [];
+      let skip = Math.max(0, Math.floor(offset));
+      let cursor = await index.openCursor(null, 'prev');
+      while (cursor && out.length < limit) {
+        const v = validateStoredRow(cursor.value);
+        if (!v.ok) damaged.push({ id: String(cursor.primaryKey), error: v.error, store: 'items' });
+        else if (skip > 0) skip--;
+        else out.push(toItemRow(v.value));
+        cursor = await cursor.continue();
+      }
+      if (storeCount !== indexCount) {
+        // records whose savedAt is not even a valid key are missing from the index: find them
+        const [all, indexed] = await Promise.all([items.getAllKeys(), index.getAllKeys()]);
+        const seen = new Set(indexed.map(String));
+        for (const k of all) {
+          if (seen.has(String(k))) continue;
+          const v = validateStoredRow(await items.get(k));
+          damaged.push({ id: String(k), error: v.ok ? 'not in the savedAt index' : v.error, store: 'items' });
+        }
+      }
+      const damagedItems = damaged.filter((d) => d.store === 'items').length;
+      return { items: out, total: storeCount - damagedItems, damaged };
+    } catch (e) {
+      throw readError(e);
+    }
+  }
+
+  private ordered(cache: Cache): ItemRow[] {
+    if (!cache.order) cache.order = [...cache.rows.values()].sort(newestFirst);
+    return cache.order;
+  }
+
+  /** Bring the in-memory rows + light index up to date with the database (rev + change log). */
+  private sync(): Promise<Cache> {
+    if (!this.syncing) {
+      this.syncing = this.doSync().finally(() => {
+        this.syncing = null;
+      });
+    }
+    return this.syncing;
+  }
+
+  private async doSync(): Promise<Cache> {
+    const db = await this.db();
+    try {
+      const tx = db.transaction(['items', 'meta', 'changes', 'quarantine'], 'readonly');
+      const rev = ((await tx.objectStore('meta').get('rev')) as number | undefined) ?? 0;
+      const cache = this.cache;
+      if (cache && cache.rev === rev) return cache;
+      if (cache && cache.rev < rev) {
+        const changes = (await tx.objectStore('changes').getAll(IDBKeyRange.bound(cache.rev + 1, rev))) as Array<{ seq: number; ids: string[] | '*' }>;
+        const complete = changes.length === rev - cache.rev && changes.every((c) => c.ids !== '*');
+        if (complete) {
+          const ids = new Set<string>();
+          for (const c of changes) for (const id of c.ids as string[]) ids.add(id);
+          const items = tx.objectStore('items');
+          const raws = await Promise.all([...ids].map((id) => items.get(id)));
+          [...ids].forEach((id, i) => applyRow(cache, id, raws[i]));
+          cache.rev = rev;
+          cache.order = null;
+          return cache;
+        }
+      }
+      // full load
+      const [raws, quarantined] = await Promise.all([tx.objectStore('items').getAll(), tx.objectStore('quarantine').getAll()]);
+      const fresh: Cache = { rev, rows: new Map(), order: null, light: new LightIndex(), damaged: new Map() };
+      for (const q of quarantined) {
+        const d = quarantineRecord(q);
+        fresh.damaged.set(`q:${d.id}`, d);
+      }
+      for (const raw of raws) {
+        const v = validateStoredRow(raw);
+        const id = raw && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : '?';
+        if (v.ok) fresh.rows.set(v.value.id, toItemRow(v.value));
+        else fresh.damaged.set(id, { id, error: v.error, store: 'items' });
+      }
+      fresh.light.load(fresh.rows.values());
+      this.cache = fresh;
+      return fresh;
+    } catch (e) {
+      throw readError(e);
+    }
+  }
+
+  /** id → score of items matching every word of the query. */
+  private async searchIds(cache: Cache, query: string): Promise<Map<string, number>> {
+    const { terms, prefixLast } = parseQuery(query);
+    if (terms.length === 0) return new Map();
+    const db = await this.db();
+    let bodyHits: string[][];
+    try {
+      const tx = db.transaction('terms', 'readonly');
+      const index = tx.objectStore('terms').index('t');
+      bodyHits = await Promise.all(
+        terms.map(async (t, i) => {
+          const cjk = CJK_START.test(t);
+          const last = prefixLast && i === terms.length - 1;
+          const prefix = (last && (t.length >= 3 || cjk)) || (cjk && [...t].length === 1);
+          const range = prefix ? IDBKeyRange.bound(t, `${t}\uffff`) : IDBKeyRange.only(t);
+          const keys = await index.getAllKeys(range, prefix ? PREFIX_CAP : undefined);
+          return [...new Set(keys.map(String))];
+        }),
+      );
+    } catch (e) {
+      throw readError(e);
+    }
+    const perTerm = terms.map((t, i) => ({
+      light: cache.light.match(t, prefixLast && i === terms.length - 1),
+      body: bodyHits[i],
+    }));
+    const scores = combineMatches(perTerm);
+    for (const id of scores.keys()) if (!cache.rows.has(id)) scores.delete(id);
+    return scores;
+  }
+}
+
+function applyRow(cache: Cache, id: string, raw: unknown): void {
+  cache.damaged.delete(id);
+  if (raw === undefined) {
+    cache.rows.delete(id);
+    cache.light.remove(id);
+    return;
+  }
+  const v = validateStoredRow(raw);
+  if (v.ok) {
+    const row = toItemRow(v.value);
+    cache.rows.set(id, row);
+    cache.light.put(row);
+  } else {
+    cache.rows.delete(id);
+    cache.light.remove(id);
+    cache.damaged.set(id, { id, error: v.error, store: 'items' });
+  }
+}
+
+function quarantineRecord(q: unknown): DamagedRecord {
+  const r = q as { id?: unknown; qid?: unknown; error?: unknown; fromVersion?: unknown };
+  return {
+    id: typeof r.id === 'string' && r.id ? r.id : `quarantine-${String(r.qid)}`,
+    error: `could not be migrated from v${String(r.fromVersion)}: ${String(r.error)}`,
+    store: 'quarantine',
+  };
+}
