@@ -242,7 +242,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   lectern: async ({ extContext, extensionId, page }, use) => {
     const worker = () => findWorker(extContext, extensionId);
-    const evalIn = async <R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const evalIn = async <R, A>(fn: (arg: any) => R | Promise<R>, arg: A): Promise<R> => {
       try {
         return await (await worker()).evaluate(fn, arg);
       } catch (e) {

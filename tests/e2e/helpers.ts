@@ -1,0 +1,251 @@
+/** Helpers that look at the page and at Lectern's overlay the way a user (or an outside harness) would. */
+import type { Locator, Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AGGREGATOR_FIXTURES, PIPELINE_PAGES } from './paths';
+
+export const collapse = (s: string | null | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim();
+
+/** Byline comparison rules from the fixtures README. */
+export const normByline = (s: string | null | undefined): string =>
+  collapse(s)
+    .replace(/^(story\s+)?by\s+/i, '')
+    .replace(/\s*,\s*|\s+and\s+/gi, ', ')
+    .toLowerCase();
+
+export const countOccurrences = (haystack: string, needle: string): number => {
+  if (!needle) return 0;
+  let n = 0;
+  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + needle.length)) n++;
+  return n;
+};
+
+export interface Expected {
+  url: string;
+  kind: 'aggregator-article' | 'publisher-article' | 'not-article';
+  aggregator: string | null;
+  title: string | null;
+  byline: string | null;
+  source: { name: string; url: string | null } | null;
+  published: string | null;
+  leadImage?: string | null;
+  mustContain: string[];
+  mustNotContain: string[];
+}
+
+export interface PageFixture {
+  name: string;
+  url: string;
+  html: Buffer;
+  assetDir: string;
+  /** full expectations (aggregator fixtures) or the pipeline page's header, which may be partial */
+  expected: Partial<Expected> & { url: string };
+  origin: 'aggregators' | 'pages';
+}
+
+export function aggregatorFixtures(): PageFixture[] {
+  return fs
+    .readdirSync(AGGREGATOR_FIXTURES)
+    .filter((d) => fs.existsSync(path.join(AGGREGATOR_FIXTURES, d, 'expected.json')))
+    .sort()
+    .map((name) => {
+      const dir = path.join(AGGREGATOR_FIXTURES, name);
+      const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
+      return { name, url: expected.url, html: fs.readFileSync(path.join(dir, 'page.html')), assetDir: dir, expected, origin: 'aggregators' as const };
+    });
+}
+
+/** tests/fixtures/pages/<adapter>--<slug>.html whose first line is `<!-- {"url": "...", ...} -->`. */
+export function pipelinePages(): PageFixture[] {
+  if (!fs.existsSync(PIPELINE_PAGES)) return [];
+  return fs
+    .readdirSync(PIPELINE_PAGES)
+    .filter((f) => /^[a-z0-9-]+--[^/]+\.html$/i.test(f))
+    .sort()
+    .map((f) => {
+      const html = fs.readFileSync(path.join(PIPELINE_PAGES, f));
+      const first = html.toString('utf8').split('\n', 1)[0] ?? '';
+      const m = /^\s*<!--\s*(\{.*\})\s*-->\s*$/.exec(first);
+      if (!m) throw new Error(`${f}: first line must be <!-- {"url": "..."} -->`);
+      const header = JSON.parse(m[1]) as Partial<Expected> & { url: string };
+      if (!header.url) throw new Error(`${f}: header has no url`);
+      return { name: f.replace(/\.html$/, ''), url: header.url, html, assetDir: PIPELINE_PAGES, expected: header, origin: 'pages' as const };
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The overlay
+
+export const host = (page: Page): Locator => page.locator('lectern-reader');
+export const byTestId = (page: Page, id: string): Locator => host(page).getByTestId(id);
+
+export const hostCount = (page: Page): Promise<number> => page.evaluate(() => document.querySelectorAll('lectern-reader').length);
+
+/** textContent of one test id, whitespace collapsed ('' when absent). */
+export async function testIdText(page: Page, id: string): Promise<string> {
+  const loc = byTestId(page, id);
+  if ((await loc.count()) === 0) return '';
+  return collapse(await loc.first().evaluate((el) => el.textContent));
+}
+
+/** All text of the overlay's shadow root (text nodes, not <style>/<script>), whitespace collapsed. */
+export async function overlayText(page: Page): Promise<string> {
+  const text = await page.evaluate(() => {
+    const root = document.querySelector('lectern-reader')?.shadowRoot;
+    if (!root) return null;
+    const out: string[] = [];
+    const walk = (n: Node) => {
+      if (n.nodeType === Node.TEXT_NODE) out.push(n.nodeValue ?? '');
+      else if (n.nodeType === Node.ELEMENT_NODE) {
+        const el = n as Element;
+        if (el.localName === 'style' || el.localName === 'script' || el.localName === 'template') return;
+        if (el.shadowRoot) el.shadowRoot.childNodes.forEach(walk);
+        // block boundaries become spaces so that words from two elements are not glued together
+        out.push(' ');
+        el.childNodes.forEach(walk);
+        out.push(' ');
+      } else if (n.nodeType === Node.DOCUMENT_FRAGMENT_NODE) n.childNodes.forEach(walk);
+    };
+    walk(root);
+    return out.join('');
+  });
+  if (text === null) throw new Error('no <lectern-reader> with an open shadow root in the page');
+  return collapse(text);
+}
+
+/**
+ * `document.elementFromPoint` at several points of the viewport must be the `lectern-reader` host.
+ * Returns the points where something else is on top (empty = topmost).
+ */
+export async function notOnTop(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const w = window.innerWidth;
+    const h = window.innerHeight;
+    const points: Array<[number, number]> = [
+      [0.5, 0.5],
+      [0.1, 0.1],
+      [0.9, 0.1],
+      [0.1, 0.9],
+      [0.9, 0.9],
+      [0.5, 0.15],
+      [0.5, 0.85],
+      [0.3, 0.6],
+    ];
+    const bad: string[] = [];
+    for (const [fx, fy] of points) {
+      const x = Math.round(w * fx);
+      const y = Math.round(h * fy);
+      const el = document.elementFromPoint(x, y);
+      if (!el || el.localName !== 'lectern-reader') {
+        const desc = el ? `${el.localName}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.split(/\s+/).join('.') : ''}` : 'nothing';
+        bad.push(`(${x},${y}) → ${desc}`);
+      }
+    }
+    return bad;
+  });
+}
+
+/** What must be unchanged after the reader closed. */
+export async function domSnapshot(page: Page, opts: { ignoreDialogOpen?: boolean } = {}): Promise<{ body: string; htmlClass: string; htmlStyle: string }> {
+  return page.evaluate((o) => {
+    const body = document.body.cloneNode(true) as HTMLElement;
+    if (o.ignoreDialogOpen) body.querySelectorAll('dialog').forEach((d) => d.removeAttribute('open'));
+    return {
+      body: body.outerHTML,
+      htmlClass: document.documentElement.getAttribute('class') ?? '',
+      htmlStyle: document.documentElement.getAttribute('style') ?? '',
+    };
+  }, opts);
+}
+
+/** The element of the overlay that scrolls the article (null when none). Returns its scrollTop. */
+export async function overlayScrollTop(page: Page): Promise<number | null> {
+  return page.evaluate(() => {
+    const root = document.querySelector('lectern-reader')?.shadowRoot;
+    if (!root) return null;
+    const candidates = [...root.querySelectorAll<HTMLElement>('*')].filter((el) => {
+      const s = getComputedStyle(el);
+      return /(auto|scroll|overlay)/.test(s.overflowY) && el.scrollHeight > el.clientHeight + 20;
+    });
+    const body = root.querySelector('[data-testid="reader-body"]');
+    const scroller = candidates.find((c) => body && c.contains(body)) ?? candidates[0];
+    return scroller ? scroller.scrollTop : null;
+  });
+}
+
+/** Relative luminance (0 dark … 1 light) of the first opaque background at/above reader-body. */
+export async function readerBackgroundLuminance(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const root = document.querySelector('lectern-reader')?.shadowRoot;
+    let el: Element | null = root?.querySelector('[data-testid="reader-body"]') ?? null;
+    if (!el) throw new Error('no reader-body');
+    while (el) {
+      const c = getComputedStyle(el).backgroundColor;
+      const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)/.exec(c);
+      if (m && (m[4] === undefined || Number(m[4]) > 0.5)) {
+        const lin = (v: string) => {
+          const s = Number(v) / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * lin(m[1]) + 0.7152 * lin(m[2]) + 0.0722 * lin(m[3]);
+      }
+      el = el.parentElement ?? ((el.getRootNode() as ShadowRoot).host as Element | undefined) ?? null;
+      if (el && el.localName === 'lectern-reader') break;
+    }
+    throw new Error('no opaque background found for the reader');
+  });
+}
+
+/** Computed font size (px) of the first paragraph (or the body itself) of reader-body. */
+export async function readerFontSize(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const body = document.querySelector('lectern-reader')?.shadowRoot?.querySelector('[data-testid="reader-body"]');
+    if (!body) throw new Error('no reader-body');
+    const p = body.querySelector('p') ?? body;
+    return parseFloat(getComputedStyle(p).fontSize);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings (reader-settings): found by role and accessible name, as a user finds them.
+
+/** Opens the settings panel if reader-settings is a disclosure (button with aria-expanded). */
+export async function openSettings(page: Page): Promise<Locator> {
+  const settings = byTestId(page, 'reader-settings');
+  const toggle = settings.locator('button[aria-expanded]').first();
+  if ((await toggle.count()) > 0 && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  return settings;
+}
+
+export async function closeSettings(page: Page): Promise<void> {
+  const toggle = byTestId(page, 'reader-settings').locator('button[aria-expanded="true"]').first();
+  if ((await toggle.count()) > 0) await toggle.click();
+}
+
+export async function chooseTheme(page: Page, theme: 'light' | 'dark' | 'sepia'): Promise<void> {
+  const settings = await openSettings(page);
+  const name = new RegExp(`^\\s*${theme}\\s*$`, 'i');
+  const radio = settings.getByRole('radio', { name });
+  if ((await radio.count()) > 0) {
+    await radio.check();
+  } else if ((await settings.getByRole('button', { name }).count()) > 0) {
+    await settings.getByRole('button', { name }).click();
+  } else {
+    await settings.getByRole('combobox', { name: /theme/i }).selectOption({ label: theme[0].toUpperCase() + theme.slice(1) });
+  }
+  await closeSettings(page);
+}
+
+/** Sets the text size with the slider (or presses the larger/smaller buttons) and returns to the page. */
+export async function changeFontSize(page: Page, direction: 'larger' | 'smaller', steps = 4): Promise<void> {
+  const settings = await openSettings(page);
+  const slider = settings.getByRole('slider', { name: /text size|font size/i });
+  if ((await slider.count()) > 0) {
+    await slider.focus();
+    for (let i = 0; i < steps; i++) await page.keyboard.press(direction === 'larger' ? 'ArrowRight' : 'ArrowLeft');
+  } else {
+    const btn = settings.getByRole('button', { name: direction === 'larger' ? /larger|bigger|increase/i : /smaller|decrease/i });
+    for (let i = 0; i < steps; i++) await btn.click();
+  }
+  await closeSettings(page);
+}
