@@ -1,0 +1,78 @@
+/**
+ * `auto` import: decide which format a file is from its content (never its name).
+ * Zip bytes (or base64 of them) → look at the member names; text → look at its first bytes /
+ * CSV header.
+ */
+import { unzipSync } from 'fflate';
+import Papa from 'papaparse';
+import { looksLikeNetscapeBookmarks } from './bookmarks';
+import type { ConcreteImportFormat } from './types';
+import { base64ToBytes, isBytes, isZipBytes, looksBinary, looksLikeBase64Zip, toText } from './util';
+
+export type Detected =
+  | { ok: true; format: ConcreteImportFormat; data: string | Uint8Array }
+  | { ok: false; error: string };
+
+export const UNRECOGNISED =
+  'unrecognised format: expected a Lectern JSON export, a Pocket or Instapaper CSV, a Pocket HTML export, a Netscape bookmarks file, or a Pocket / Omnivore zip';
+
+/** Which zip format, from member names (nothing is decompressed). */
+export function detectZip(bytes: Uint8Array): Detected {
+  const names: string[] = [];
+  try {
+    unzipSync(bytes, {
+      filter: (f) => {
+        names.push(f.name);
+        return false;
+      },
+    });
+  } catch (e) {
+    return { ok: false, error: `truncated or damaged zip: ${(e as Error)?.message ?? String(e)} (download the export again)` };
+  }
+  if (names.some((n) => /(^|\/)metadata_[^/]*\.json$/i.test(n))) return { ok: true, format: 'omnivore-zip', data: bytes };
+  if (names.some((n) => /\.csv$/i.test(n))) return { ok: true, format: 'pocket-zip', data: bytes };
+  return { ok: false, error: 'unrecognised zip: it holds neither Pocket part_*.csv files nor Omnivore metadata_*.json files' };
+}
+
+/** Which text format. */
+export function detectText(text: string): Detected {
+  const t = text.trimStart();
+  if (!t) return { ok: false, error: 'empty file' };
+  if (looksBinary(t)) return { ok: false, error: `${UNRECOGNISED} (this is a binary file)` };
+  if (t[0] === '{') return { ok: true, format: 'json', data: text };
+  if (t[0] === '[') {
+    return { ok: false, error: 'wrong format: a bare JSON list (an Omnivore metadata file? import the whole Omnivore zip instead)' };
+  }
+  const head = t.slice(0, 8192);
+  if (/<!DOCTYPE\s+NETSCAPE-Bookmark-file/i.test(head)) return { ok: true, format: 'bookmarks', data: text };
+  if (/^</.test(t)) {
+    if (/<title>\s*Pocket Export\s*<\/title>/i.test(head) || (/<ul\b/i.test(t) && /<a\b[^>]*\btime_added\s*=/i.test(t))) {
+      return { ok: true, format: 'pocket-html', data: text };
+    }
+    if (looksLikeNetscapeBookmarks(t)) return { ok: true, format: 'bookmarks', data: text };
+    return { ok: false, error: `${UNRECOGNISED} (this HTML file holds no bookmark list)` };
+  }
+  const first = Papa.parse<string[]>(t, { preview: 1, delimiter: ',' }).data[0] ?? [];
+  const cols = new Set(first.map((c) => c.trim().toLowerCase()));
+  if (cols.has('url') && cols.has('time_added')) return { ok: true, format: 'pocket-csv', data: text };
+  if (cols.has('url') && cols.has('folder')) return { ok: true, format: 'instapaper-csv', data: text };
+  return { ok: false, error: UNRECOGNISED };
+}
+
+export function detectFormat(data: string | Uint8Array): Detected {
+  if (isBytes(data)) {
+    if (data.length === 0) return { ok: false, error: 'empty file' };
+    if (isZipBytes(data)) return detectZip(data);
+    return detectText(toText(data));
+  }
+  if (looksLikeBase64Zip(data)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = base64ToBytes(data);
+    } catch {
+      return { ok: false, error: 'damaged base64 data: the zip could not be decoded' };
+    }
+    return detectZip(bytes);
+  }
+  return detectText(toText(data));
+}

@@ -1,0 +1,44 @@
+/**
+ * exportLibrary: SavedItems (all, the current filter or a selection — the caller chooses) →
+ * one file. Pure and synchronous; text formats return `text`, zips return `bytes`
+ * (`bytesToBase64` from ./util turns them into the hook's base64).
+ *
+ *   json      lectern-YYYY-MM-DD.json           application/json
+ *   markdown  lectern-YYYY-MM-DD-markdown.zip   application/zip
+ *   csv       lectern-YYYY-MM-DD.csv            text/csv
+ *   bookmarks lectern-YYYY-MM-DD.html           text/html
+ *   epub      lectern-YYYY-MM-DD.epub           application/epub+zip
+ *
+ * The date in file names is the UTC date of `now`.
+ */
+import type { SavedItem } from '../types';
+import { exportBookmarks } from './bookmarks';
+import { exportCsv } from './csv';
+import { exportEpub } from './epub';
+import { exportJson } from './json';
+import { exportMarkdownZip } from './markdown';
+import { EXPORT_FORMATS, type ExportFormat, type ExportOptions, type ExportResult } from './types';
+import { ymd } from './util';
+
+export function exportLibrary(items: SavedItem[], format: ExportFormat, opts: ExportOptions = {}): ExportResult {
+  const now = opts.now ?? new Date();
+  const stem = `lectern-${ymd(now)}`;
+  switch (format) {
+    case 'json':
+      return { filename: `${stem}.json`, mimeType: 'application/json', text: exportJson(items, now) };
+    case 'csv':
+      return { filename: `${stem}.csv`, mimeType: 'text/csv', text: exportCsv(items) };
+    case 'bookmarks':
+      return { filename: `${stem}.html`, mimeType: 'text/html', text: exportBookmarks(items, now, opts.bookmarksGroupBy) };
+    case 'markdown':
+      return { filename: `${stem}-markdown.zip`, mimeType: 'application/zip', bytes: exportMarkdownZip(items, opts.parseHtml) };
+    case 'epub':
+      return {
+        filename: `${stem}.epub`,
+        mimeType: 'application/epub+zip',
+        bytes: exportEpub(items, { now, parseHtml: opts.parseHtml, title: opts.title }),
+      };
+    default:
+      throw new Error(`unknown export format "${String(format)}" (expected one of ${EXPORT_FORMATS.join(', ')})`);
+  }
+}

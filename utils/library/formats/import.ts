@@ -1,0 +1,63 @@
+/**
+ * parseImport: read an export file of any supported format into ImportedItems, without
+ * writing anything. The result (items + errors + counts) is the preview the UI shows; the
+ * caller writes the items (merging by identity) only when `ok` is true.
+ *
+ *  - A file that cannot be read → `{ ok: false, error }` with ONE message (empty file, wrong
+ *    format, not a zip, truncated zip, unsupported schema version, "line N malformed") and no
+ *    items.
+ *  - A readable file with bad records → the good ones in `items`, each bad one in `errors` with
+ *    the 1-based line where it starts (and `file` for zip members).
+ *  - Zip formats take bytes or a base64 string; text formats take a string or bytes (UTF-8 or
+ *    UTF-16 with BOM). BOMs and CRLF are handled everywhere.
+ *  - Never throws, never fetches. Items without content are links (hasContent false).
+ *  - Raw HTML bodies come back in `unsanitisedHtml`: the caller sanitises them.
+ */
+import { parseBookmarks } from './bookmarks';
+import { detectFormat } from './detect';
+import { parseInstapaperCsv } from './instapaper';
+import { parseLecternJson } from './json';
+import { parseOmnivoreZip } from './omnivore';
+import { parsePocketCsv, parsePocketHtml, parsePocketZip } from './pocket';
+import { IMPORT_FORMATS, type ConcreteImportFormat, type ImportFormat, type ImportResult, ZIP_IMPORT_FORMATS } from './types';
+import { isBytes, isZipBytes, looksLikeBase64Zip, toText, zipInput } from './util';
+
+const TEXT_PARSERS: Record<Exclude<ConcreteImportFormat, 'pocket-zip' | 'omnivore-zip'>, (text: string) => ImportResult> = {
+  json: parseLecternJson,
+  'pocket-csv': parsePocketCsv,
+  'pocket-html': parsePocketHtml,
+  'instapaper-csv': parseInstapaperCsv,
+  bookmarks: parseBookmarks,
+};
+
+function parseConcrete(format: ConcreteImportFormat, data: string | Uint8Array): ImportResult {
+  if (format === 'pocket-zip' || format === 'omnivore-zip') {
+    const z = zipInput(data);
+    if (!z.ok) return { ok: false, error: z.error, format };
+    return format === 'pocket-zip' ? parsePocketZip(z.bytes) : parseOmnivoreZip(z.bytes);
+  }
+  if (isBytes(data) && data.length === 0) return { ok: false, error: 'empty file', format };
+  if ((isBytes(data) && isZipBytes(data)) || (typeof data === 'string' && looksLikeBase64Zip(data))) {
+    return { ok: false, error: 'wrong format: this is a zip file (choose the Pocket or Omnivore zip import, or automatic detection)', format };
+  }
+  return TEXT_PARSERS[format](toText(data));
+}
+
+export function parseImport(format: ImportFormat, data: string | Uint8Array): ImportResult {
+  try {
+    if (!IMPORT_FORMATS.includes(format)) return { ok: false, error: `unknown import format "${String(format)}"` };
+    if (data === null || data === undefined || (typeof data !== 'string' && !isBytes(data))) {
+      return { ok: false, error: 'no file data' };
+    }
+    if (format === 'auto') {
+      const d = detectFormat(data);
+      if (!d.ok) return { ok: false, error: d.error };
+      return parseConcrete(d.format, d.data);
+    }
+    return parseConcrete(format, data);
+  } catch (e) {
+    return { ok: false, error: `could not read the file: ${(e as Error)?.message ?? String(e)}` };
+  }
+}
+
+export { ZIP_IMPORT_FORMATS };

@@ -1,0 +1,175 @@
+/**
+ * Lectern JSON: the lossless backup format.
+ *
+ *   { "format": "lectern", "version": 1, "exportedAt": "<ISO>", "items": [ {…SavedItem…}, … ] }
+ *
+ * Every SavedItem field is written (html included), one item per line so that a damaged
+ * file's messages point somewhere useful. Import validates each item; a bad item is reported
+ * with the line its object starts on and the rest are kept. `html` comes back as
+ * `unsanitisedHtml` (a file is untrusted; the caller sanitises it before storing).
+ */
+import type { Source } from '../../types';
+import type { SavedItem } from '../types';
+import type { ImportedItem, ImportError, ImportResult } from './types';
+import { countsOf, httpUrl, jsonArrayElementOffsets, LineCounter, normaliseTags, urlProblem } from './util';
+
+export const LECTERN_FORMAT = 'lectern';
+/** Bump when the item layout changes incompatibly; import reads versions 1..LECTERN_JSON_VERSION. */
+export const LECTERN_JSON_VERSION = 1;
+
+/** SavedItem's fields in the order they are written. */
+export const SAVED_ITEM_FIELDS = [
+  'id',
+  'url',
+  'title',
+  'byline',
+  'source',
+  'aggregator',
+  'published',
+  'savedAt',
+  'tags',
+  'archived',
+  'favourite',
+  'words',
+  'hasContent',
+  'html',
+  'canonicalUrl',
+  'excerpt',
+  'leadImage',
+  'readingMinutes',
+  'lang',
+  'dir',
+  'read',
+  'progress',
+  'updatedAt',
+] as const satisfies readonly (keyof SavedItem)[];
+
+function orderedItem(item: SavedItem): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of SAVED_ITEM_FIELDS) out[k] = item[k] ?? null;
+  // fields added to SavedItem later travel along
+  for (const [k, v] of Object.entries(item)) if (!(k in out) && v !== undefined) out[k] = v;
+  return out;
+}
+
+export function exportJson(items: SavedItem[], now: Date): string {
+  const head = `{"format":${JSON.stringify(LECTERN_FORMAT)},"version":${LECTERN_JSON_VERSION},"exportedAt":${JSON.stringify(now.toISOString())},"items":[`;
+  if (items.length === 0) return `${head}]}\n`;
+  const parts: string[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) parts[i] = JSON.stringify(orderedItem(items[i]));
+  return `${head}\n${parts.join(',\n')}\n]}\n`;
+}
+
+// ---------------------------------------------------------------- import
+
+function jsonSyntaxError(text: string, e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/unexpected end|unterminated/i.test(msg)) return `truncated JSON: the file ends before the data does (line ${text.split('\n').length})`;
+  const pos = /position (\d+)/i.exec(msg);
+  if (pos) {
+    const line = new LineCounter(text).lineAt(Number(pos[1]));
+    return `line ${line} malformed: ${msg.replace(/\s*\(line \d+ column \d+\)/, '')}`;
+  }
+  return `malformed JSON: ${msg}`;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const strOrNull = (v: unknown): string | null | undefined => (v === null ? null : typeof v === 'string' ? v : undefined);
+const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+
+function imageUrl(v: unknown): string | null | undefined {
+  if (v === null) return null;
+  if (typeof v !== 'string') return undefined;
+  return httpUrl(v) ?? (/^data:image\//i.test(v) ? v : undefined);
+}
+
+/**
+ * One item object → ImportedItem, or the reason it is refused. Fields of the wrong type are
+ * dropped (the store fills in defaults); only a missing/invalid url refuses the item.
+ */
+export function itemFromJson(v: unknown): ImportedItem | string {
+  if (!isObj(v)) return 'item is not an object';
+  const url = httpUrl(v.url);
+  if (!url) return urlProblem(v.url);
+  const out: ImportedItem = { url };
+  const set = <K extends keyof ImportedItem>(k: K, val: ImportedItem[K] | undefined) => {
+    if (val !== undefined) out[k] = val;
+  };
+  set('id', str(v.id));
+  set('title', str(v.title));
+  set('byline', strOrNull(v.byline));
+  if (v.source === null) out.source = null;
+  else if (isObj(v.source) && typeof v.source.name === 'string') {
+    const su = v.source.url === null || v.source.url === undefined ? null : httpUrl(v.source.url);
+    out.source = { name: v.source.name, url: su } satisfies Source;
+  }
+  if (v.aggregator === null) out.aggregator = null;
+  else if (typeof v.aggregator === 'string' && /^[a-z0-9-]{1,40}$/.test(v.aggregator)) {
+    // ids this version does not know (a newer Lectern's) are kept as they are
+    out.aggregator = v.aggregator as ImportedItem['aggregator'];
+  }
+  set('published', strOrNull(v.published));
+  set('savedAt', str(v.savedAt));
+  set('updatedAt', str(v.updatedAt));
+  if (Array.isArray(v.tags)) out.tags = normaliseTags(v.tags);
+  set('archived', bool(v.archived));
+  set('favourite', bool(v.favourite));
+  set('read', bool(v.read));
+  set('hasContent', bool(v.hasContent));
+  set('words', num(v.words));
+  set('readingMinutes', num(v.readingMinutes));
+  const p = num(v.progress);
+  if (p !== undefined) out.progress = Math.min(1, p);
+  if (typeof v.html === 'string') out.unsanitisedHtml = v.html;
+  if (v.canonicalUrl === null) out.canonicalUrl = null;
+  else if (httpUrl(v.canonicalUrl)) out.canonicalUrl = httpUrl(v.canonicalUrl);
+  set('excerpt', str(v.excerpt));
+  set('leadImage', imageUrl(v.leadImage));
+  set('lang', strOrNull(v.lang));
+  if (v.dir === null || v.dir === 'ltr' || v.dir === 'rtl') out.dir = v.dir;
+  if (out.hasContent === undefined) out.hasContent = !!out.unsanitisedHtml;
+  return out;
+}
+
+export function parseLecternJson(text: string): ImportResult {
+  const fail = (error: string): ImportResult => ({ ok: false, error, format: 'json' });
+  const t = text.trimStart();
+  if (!t) return fail('empty file');
+  if (t[0] !== '{') return fail('wrong format: this is not a Lectern JSON export (it does not start with "{")');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return fail(jsonSyntaxError(text, e));
+  }
+  if (!isObj(data)) return fail('wrong format: this is not a Lectern JSON export');
+  if (data.format !== LECTERN_FORMAT) {
+    return fail(`wrong format: "format" is ${JSON.stringify(data.format ?? null)}, expected "lectern"`);
+  }
+  const version = data.version;
+  if (typeof version !== 'number' || !Number.isInteger(version)) return fail('wrong format: missing or non-integer schema "version"');
+  if (version < 1 || version > LECTERN_JSON_VERSION) {
+    return fail(`unsupported schema version ${version} (this Lectern reads version ${LECTERN_JSON_VERSION}${version > LECTERN_JSON_VERSION ? '; update Lectern to import it' : ''})`);
+  }
+  if (!Array.isArray(data.items)) return fail('wrong format: "items" is not a list');
+  const items: ImportedItem[] = [];
+  const bad: { index: number; message: string }[] = [];
+  data.items.forEach((raw, index) => {
+    const r = itemFromJson(raw);
+    if (typeof r === 'string') bad.push({ index, message: r });
+    else items.push(r);
+  });
+  const errors: ImportError[] = [];
+  if (bad.length) {
+    const offsets = jsonArrayElementOffsets(text, 'items');
+    const lc = new LineCounter(text);
+    for (const b of bad) {
+      const line = offsets[b.index] !== undefined ? lc.lineAt(offsets[b.index]) : 1;
+      errors.push({ line, message: `line ${line}: item ${b.index + 1}: ${b.message}` });
+    }
+  }
+  return { ok: true, format: 'json', items, errors, counts: countsOf(items, errors) };
+}

@@ -1,0 +1,102 @@
+/**
+ * Types of Lectern's pure format layer (export + import). No `browser.*`, no DOM globals:
+ * everything here runs in Node (tests, bench) and in any extension context.
+ */
+import type { SavedItem } from '../types';
+
+/** Format ids of `exportLibrary` (test contract). */
+export type ExportFormat = 'json' | 'markdown' | 'csv' | 'bookmarks' | 'epub';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'markdown', 'csv', 'bookmarks', 'epub'];
+
+/** Format ids of `importLibrary` (test contract). */
+export type ImportFormat =
+  | 'json'
+  | 'pocket-csv'
+  | 'pocket-zip'
+  | 'pocket-html'
+  | 'instapaper-csv'
+  | 'omnivore-zip'
+  | 'bookmarks'
+  | 'auto';
+export type ConcreteImportFormat = Exclude<ImportFormat, 'auto'>;
+export const IMPORT_FORMATS: readonly ImportFormat[] = [
+  'json',
+  'pocket-csv',
+  'pocket-zip',
+  'pocket-html',
+  'instapaper-csv',
+  'omnivore-zip',
+  'bookmarks',
+  'auto',
+];
+/** Import formats whose files are zips (bytes, or a base64 string of them). */
+export const ZIP_IMPORT_FORMATS: readonly ConcreteImportFormat[] = ['pocket-zip', 'omnivore-zip'];
+
+/**
+ * One imported record: any subset of SavedItem's fields, `url` required.
+ *
+ * `html` is deliberately NOT part of this type: imported HTML (Lectern JSON's `html`,
+ * Omnivore's `content/<slug>.html`) comes from a file and is untrusted, and this layer cannot
+ * run DOMPurify (it needs a window). It is returned in `unsanitisedHtml`; the caller MUST pass
+ * it through `utils/extract/sanitize.ts` and store the result as `html`. Fields left out are
+ * for the store to default (id from identity, savedAt = now, …).
+ */
+export type ImportedItem = Partial<Omit<SavedItem, 'html' | 'url'>> & {
+  url: string;
+  /** raw article HTML from the file: sanitise before storing as SavedItem.html */
+  unsanitisedHtml?: string;
+};
+
+export interface ImportError {
+  /** 1-based line where the bad record starts (in `file` when given) */
+  line: number;
+  message: string;
+  /** for zips: the member file the line refers to */
+  file?: string;
+}
+
+export interface ImportCounts {
+  /** records seen in the file (good + bad + ignored) */
+  records: number;
+  /** good records returned in `items` */
+  items: number;
+  /** bad records reported in `errors` */
+  errors: number;
+  /** records deliberately left out without being an error (e.g. Omnivore items deleted there) */
+  ignored: number;
+  withContent: number;
+  archived: number;
+  favourite: number;
+}
+
+export type ImportResult =
+  | {
+      ok: true;
+      /** the format that was read (the detected one for 'auto') */
+      format: ConcreteImportFormat;
+      items: ImportedItem[];
+      errors: ImportError[];
+      counts: ImportCounts;
+    }
+  | { ok: false; error: string; format?: ConcreteImportFormat };
+
+export type ExportResult =
+  | { filename: string; mimeType: string; text: string }
+  | { filename: string; mimeType: string; bytes: Uint8Array };
+
+export interface ExportOptions {
+  /** the export's date (filenames, exportedAt, EPUB modified date); default: new Date() */
+  now?: Date;
+  /**
+   * Parses an HTML fragment into a Document. Required for 'markdown' and 'epub' (turndown and
+   * the XHTML writer need a DOM): `(h) => new DOMParser().parseFromString(h, 'text/html')` in a
+   * page / popup / offscreen document, `(h) => new JSDOM(h).window.document` in Node.
+   * (An MV3 service worker has no DOMParser: run those two exports in the popup or an
+   * offscreen document.)
+   */
+  parseHtml?: (html: string) => Document;
+  /** bookmarks: one folder per read state (default) or per tag */
+  bookmarksGroupBy?: 'state' | 'tag';
+  /** EPUB book title; default "Lectern — YYYY-MM-DD" */
+  title?: string;
+}
