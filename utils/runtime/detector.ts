@@ -71,9 +71,14 @@ export interface DetectorDeps {
   openReader(): Promise<unknown>;
 }
 
+/** The user's per-aggregator "open automatically" choice (default on). */
+export async function shouldAutoOpen(detection: Detection): Promise<boolean> {
+  return isAutoOpen(await getSettings(), detection.aggregator);
+}
+
 const defaultDeps: DetectorDeps = {
   detect: detectPage,
-  autoOpen: async (detection) => isAutoOpen(await getSettings(), detection.aggregator),
+  autoOpen: shouldAutoOpen,
   openReader: () => sendMessage('openReader', {}),
 };
 
