@@ -12,6 +12,8 @@
  *   --warmup <n|all>    warm-up pages run before the timed pass (default 20; 0 = none)
  *   --force             call extractArticle with {force: true}
  *   --resamples <n>     bootstrap resamples (default 1000), --seed <n> (default 42)
+ *   --categories        rank heuristic error categories over all pages (bench/categorize.ts);
+ *                       with --readability, for Readability too
  *   --diff <id-prefix>  diagnostics for the matching page(s): missed / extra text vs ground truth
  *                       (add --readability to show Readability's chunks too, --min <n> tokens)
  */
@@ -19,6 +21,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readability } from '@mozilla/readability';
+import { categorizePage, summarize, type CategorySummary } from './categorize.ts';
 import { diffPage, type Chunk } from './diff.ts';
 import {
   listPages,
@@ -39,6 +42,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 interface ReadabilityRun {
   text: string;
+  title: string | null;
   /** clone + parse: what `new Readability(document.cloneNode(true)).parse()` costs a caller */
   ms: number;
   /** parse only */
@@ -51,17 +55,23 @@ function runReadability(clone: Document, cloneMs: number): ReadabilityRun {
   try {
     const r = new Readability(clone).parse();
     const parseMs = performance.now() - t0;
-    return { text: r?.textContent ?? '', ms: cloneMs + parseMs, parseMs, error: r ? null : 'parse() returned null' };
+    return {
+      text: r?.textContent ?? '',
+      title: r?.title ?? null,
+      ms: cloneMs + parseMs,
+      parseMs,
+      error: r ? null : 'parse() returned null',
+    };
   } catch (e) {
     const parseMs = performance.now() - t0;
-    return { text: '', ms: cloneMs + parseMs, parseMs, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    return { text: '', title: null, ms: cloneMs + parseMs, parseMs, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
 }
 
 interface PageResult {
   id: string;
   url: string;
-  lectern: { text: string; ms: number; error: string | null; isArticle: boolean | null; mutated: boolean };
+  lectern: { text: string; title: string | null; ms: number; error: string | null; isArticle: boolean | null; mutated: boolean };
   readability: ReadabilityRun;
   domNote: string | null;
 }
@@ -91,6 +101,7 @@ function runPage(p: PageFile, url: string, force: boolean, lecternFirst: boolean
     url,
     lectern: {
       text: lx.article?.text ?? '',
+      title: lx.article?.title || null,
       ms: lx.ms,
       error: lx.error,
       isArticle: lx.article ? lx.article.isArticle : null,
@@ -133,7 +144,7 @@ function printChunks(label: string, chunks: Chunk[]): void {
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2), ['force', 'readability']);
+  const args = parseArgs(process.argv.slice(2), ['force', 'readability', 'categories']);
   const benchDir = typeof args.bench === 'string' ? resolve(args.bench) : resolve(REPO, '../shared/bench/article-extraction');
   const gtPath = join(benchDir, 'ground-truth-dev.json');
   const htmlDir = join(benchDir, 'html');
@@ -302,6 +313,37 @@ function main(): void {
       ]),
     ),
   );
+  let categories: { lectern: CategorySummary[]; readability?: CategorySummary[] } | undefined;
+  if (args.categories === true) {
+    const cats = (which: 'lectern' | 'readability') =>
+      summarize(
+        ids.map((id) => {
+          const r = results.get(id);
+          const truth = gt[id].articleBody ?? '';
+          const d = diffPage(truth, r?.[which].text ?? '');
+          return { id, truthTokens: d.truthTokens, labels: categorizePage(d, r?.[which].title ?? null) };
+        }),
+      );
+    categories = { lectern: cats('lectern') };
+    if (args.readability === true) categories.readability = cats('readability');
+    for (const [who, list] of Object.entries(categories)) {
+      console.log(`\nError categories for ${who} (heuristic labels of missed/extra chunks of >= 3 tokens; weight = Σ chunk tokens / truth tokens)`);
+      console.log(
+        table(
+          ['category', 'pages', 'chunks', 'tokens', 'weight', 'examples (id: text)'],
+          list.map((c) => [
+            c.category,
+            String(c.pages),
+            String(c.chunks),
+            String(c.tokens),
+            c.weight.toFixed(2),
+            c.examples.map((e) => `${e.id.slice(0, 8)}: ${oneLine(e.text, 60)}`).join(' | '),
+          ]),
+        ),
+      );
+    }
+  }
+
   console.log('\nDiagnose a page: npm run bench:quality -- --diff <id-prefix> [--readability]');
 
   if (typeof args.json === 'string') {
@@ -323,6 +365,7 @@ function main(): void {
           lecternMutatedDocument: lxMutated,
           worseThanReadabilityBy005: worse.length,
           betterThanReadabilityBy005: better.length,
+          categories,
           perPage: losses,
         },
         null,
