@@ -1,28 +1,24 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { setSanitizedHtml } from '../utils/extract/sanitize';
+import { setSanitizedContent } from '../utils/extract/sanitize';
 
 export interface ArticleBodyProps {
   html: string;
+  /** the page the article was read on: base for any relative link left in the markup */
+  baseUrl: string;
   lang: string | null;
   dir: 'ltr' | 'rtl' | null;
 }
 
 /**
  * The cleaned article (data-testid reader-body) and nothing else. Its markup goes in only
- * through the sanitiser's helper; links then open in a new tab without opener or referrer.
+ * through the sanitiser's helper, which also makes links open in a new tab with
+ * rel="noopener noreferrer".
  */
-export function ArticleBody({ html, lang, dir }: ArticleBodyProps) {
+export function ArticleBody({ html, baseUrl, lang, dir }: ArticleBodyProps) {
   const ref = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setSanitizedHtml(el, html);
-    for (const link of Array.from(el.querySelectorAll<HTMLAnchorElement>('a[href]'))) {
-      if (link.getAttribute('href')?.startsWith('#')) continue;
-      link.setAttribute('target', '_blank');
-      link.setAttribute('rel', 'noopener noreferrer');
-    }
-  }, [html]);
+    if (ref.current) setSanitizedContent(ref.current, html, baseUrl);
+  }, [html, baseUrl]);
   return (
     <div
       ref={ref}

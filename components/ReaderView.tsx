@@ -207,7 +207,12 @@ export function ReaderView(props: ReaderViewProps) {
           >
             <ArticleHeader article={content.article} titleId={titleId} />
             <LeadFigure article={content.article} />
-            <ArticleBody html={content.article.html} lang={content.article.lang} dir={content.article.dir} />
+            <ArticleBody
+              html={content.article.html}
+              baseUrl={content.article.url}
+              lang={content.article.lang}
+              dir={content.article.dir}
+            />
           </article>
         ) : (
           <Message reason={content.reason} error={content.error} titleId={titleId} onForce={props.onForce} />
