@@ -169,9 +169,9 @@ export interface LibraryStats {
   archived: number;
   favourites: number;
   withContent: number;
-  /** tag → number of items, most used first */
+  /** tag → number of items, most used first (then alphabetical) */
   tags: Array<{ tag: string; count: number }>;
-  /** publisher name → number of items, most used first */
+  /** publisher name → number of items, most used first (then alphabetical) */
   publishers: Array<{ name: string; count: number }>;
   damaged: DamagedRecord[];
   schemaVersion: number;
@@ -882,7 +882,7 @@ export class Library {
     let archived = 0;
     let favourites = 0;
     let withContent = 0;
-    for (const r of cache.rows.values()) {
+    for (const r of this.ordered(cache)) {
       if (!r.read) unread++;
       if (r.archived) archived++;
       if (r.favourite) favourites++;
@@ -900,15 +900,16 @@ export class Library {
         pubs.set(k, e);
       }
     }
-    const byCount = <T extends { count: number }>(a: T, b: T) => b.count - a.count;
+    const byCount = (a: { count: number; key: string }, b: { count: number; key: string }) =>
+      b.count - a.count || a.key.localeCompare(b.key);
     return {
       total: cache.rows.size,
       unread,
       archived,
       favourites,
       withContent,
-      tags: [...tags.values()].sort(byCount),
-      publishers: [...pubs.values()].sort(byCount),
+      tags: [...tags.values()].map((t) => ({ ...t, key: t.tag })).sort(byCount).map(({ tag, count }) => ({ tag, count })),
+      publishers: [...pubs.values()].map((p) => ({ ...p, key: p.name })).sort(byCount).map(({ name, count }) => ({ name, count })),
       damaged: [...cache.damaged.values()],
       schemaVersion: SCHEMA_VERSION,
     };

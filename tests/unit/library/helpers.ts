@@ -1,0 +1,77 @@
+/** Shared helpers for the library-store tests (fake-indexeddb, generated articles). */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { Library, type SaveInput } from '../../../utils/library/store';
+
+/** A Library on a fresh, empty, private IndexedDB. */
+export function freshLibrary(opts: { now?: () => Date; factory?: IDBFactory } = {}): { lib: Library; factory: IDBFactory } {
+  const factory = opts.factory ?? new IDBFactory();
+  return { lib: new Library({ indexedDB: factory, now: opts.now }), factory };
+}
+
+/** A clock that advances one minute per call, from a fixed start. */
+export function tickingClock(start = '2026-01-01T00:00:00.000Z'): () => Date {
+  let t = Date.parse(start);
+  return () => new Date((t += 60_000));
+}
+
+/** Deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SYLL = ['ka', 'lo', 'mer', 'tin', 'sa', 'ro', 'vel', 'du', 'pra', 'ne', 'quo', 'zi', 'bar', 'ton', 'el', 'fi', 'gra', 'mun', 'os', 'ter'];
+
+/** A vocabulary of pseudo-words, Zipf-ish when sampled with `word()`. */
+export function vocabulary(size: number, seed = 1): string[] {
+  const r = rng(seed);
+  const out = new Set<string>();
+  while (out.size < size) {
+    const n = 2 + Math.floor(r() * 3);
+    let w = '';
+    for (let i = 0; i < n; i++) w += SYLL[Math.floor(r() * SYLL.length)];
+    out.add(w);
+  }
+  return [...out];
+}
+
+/** An article body of about `bytes` of HTML made of <p>s of pseudo-words, plus `extra` text at the very end. */
+export function articleHtml(seed: number, bytes = 30_000, vocab = vocabulary(20_000), extra = ''): string {
+  const r = rng(seed);
+  const parts: string[] = ['<h2>Section one</h2>'];
+  let len = 0;
+  while (len < bytes) {
+    const words: string[] = [];
+    const n = 40 + Math.floor(r() * 60);
+    for (let i = 0; i < n; i++) {
+      // Zipf-like: small indexes far more likely
+      const idx = Math.floor(vocab.length * Math.pow(r(), 3));
+      words.push(vocab[idx]);
+    }
+    const p = `<p>${words.join(' ')}. <a href="https://example.org/${seed}">link</a> &amp; more</p>`;
+    parts.push(p);
+    len += p.length;
+  }
+  if (extra) parts.push(`<p>${extra}</p>`);
+  return parts.join('\n');
+}
+
+export function articleInput(i: number, overrides: Partial<SaveInput> = {}): SaveInput {
+  return {
+    url: `https://www.inkl.com/news/story-${i}?utm_source=twitter`,
+    title: `Story number ${i} about the harbour`,
+    byline: `Reporter ${i % 7}`,
+    source: { name: `Publisher ${i % 5}`, url: `https://publisher${i % 5}.example/news/story-${i}` },
+    aggregator: 'inkl',
+    published: '2026-03-01T10:00:00Z',
+    html: `<p>Body of story ${i}. The harbour council met.</p>`,
+    ...overrides,
+  };
+}
