@@ -36,7 +36,7 @@ function link(item: SavedItem, indent: string): string {
   if (add !== null) s += ` ADD_DATE="${add}"`;
   if (mod !== null) s += ` LAST_MODIFIED="${mod}"`;
   if (tags.length) s += ` TAGS="${escapeXml(tags.join(','))}"`;
-  s += `>${escapeXml(item.title || href)}</A>\n`;
+  s += `>${escapeXml((item.title || href).replace(/\s+/g, ' ').trim())}</A>\n`;
   if (item.excerpt) s += `${indent}<DD>${escapeXml(item.excerpt.replace(/\s+/g, ' ').trim())}\n`;
   return s;
 }

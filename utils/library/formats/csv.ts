@@ -83,7 +83,8 @@ export function readCsv(text: string): CsvTable | null {
     step(res) {
       const start = prev;
       prev = res.meta.cursor;
-      const fields = res.data;
+      // a quoted field's CRLF / CR line breaks become \n
+      const fields = res.data.map((v) => (v.includes('\r') ? v.replace(/\r\n?/g, '\n') : v));
       // papaparse reports the whitespace-only rest of a row as a row of one empty field
       if (fields.length === 1 && fields[0].trim() === '' && res.errors.length === 0) return;
       let s = start;

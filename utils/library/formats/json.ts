@@ -68,7 +68,7 @@ function jsonSyntaxError(text: string, e: unknown): string {
   const pos = /position (\d+)/i.exec(msg);
   if (pos) {
     const line = new LineCounter(text).lineAt(Number(pos[1]));
-    return `line ${line} malformed: ${msg.replace(/\s*\(line \d+ column \d+\)/, '')}`;
+    return `line ${line} malformed: ${msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/\s*in JSON at position \d+/, '')}`;
   }
   return `malformed JSON: ${msg}`;
 }

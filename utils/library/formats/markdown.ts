@@ -82,13 +82,15 @@ export function makeTurndown(): TurndownService {
     emDelimiter: '_',
     hr: '---',
   });
-  td.remove(['script', 'style', 'noscript', 'iframe', 'object', 'embed', 'form', 'button']);
+  td.remove(['script', 'style', 'noscript', 'iframe', 'object', 'embed', 'form', 'button', 'rp']);
+  // ruby annotations (furigana) as "base(reading)" rather than run together
+  td.addRule('rt', { filter: ['rt'], replacement: (content) => `(${content})` });
   return td;
 }
 
 export function itemToMarkdown(item: SavedItem, td: TurndownService, parseHtml?: (html: string) => Document): string {
   const fm = stringify(frontMatter(item), { lineWidth: 0 });
-  const title = item.title || item.url;
+  const title = (item.title || item.url).replace(/\s+/g, ' ').trim();
   const a = attributionParts(item);
   const attribution = [
     a.publisher ? mdEscapeInline(a.publisher) : null,
