@@ -1,0 +1,104 @@
+/**
+ * Post-Readability cleaning of the extracted content element (still in the working copy):
+ * lazy images, duplicated headline/byline at the top, interleaved promo blocks that survived,
+ * paragraphs duplicated by un-hiding a collapsed copy.
+ */
+import { norm, textOf } from './dom';
+import { imageSrc } from './metadata';
+import { removeLabelBlocks } from './clean';
+
+const LABEL_RE =
+  /^(?:advertisements?|advertising|sponsored(?: content)?|story continues(?: below)?|continue reading|read (?:the )?full (?:article|story)|read more|ad feedback|recommended(?: for you)?|related(?: stories| articles| coverage| content)?|trending(?: now)?|most (?:read|popular)|up next|more for you|you (?:may|might) also like|top stories)\s*[:›»>]?$/i;
+const CURATOR_RE = /^(?:flipped|curated|shared|clipped|collected)\s+(?:into|by|in)\b/i;
+const BYLINE_RE = /^(?:(?:story|written|words|reporting)\s+by|by)\s+\S/i;
+
+function simplify(s: string): string {
+  return norm(s).toLowerCase().replace(/[‘’']/g, "'").replace(/[“”"]/g, '"');
+}
+
+export interface PostCleanInput {
+  title: string;
+  byline: string | null;
+  sourceName: string | null;
+}
+
+export function postClean(root: Element, input: PostCleanInput): void {
+  const doc = root.ownerDocument;
+  // lazy images: the real file is in data-src when src is a placeholder
+  const imgs = root.getElementsByTagName('img');
+  for (let i = 0; i < imgs.length; i++) {
+    const img = imgs[i];
+    const real = imageSrc(img);
+    if (real && real !== img.getAttribute('src')) img.setAttribute('src', real);
+  }
+
+  // one walk over text nodes: promo labels and curator lines
+  const labels: Text[] = [];
+  const curators: Element[] = [];
+  const walker = doc.createTreeWalker(root, 4 /* SHOW_TEXT */);
+  let n: Node | null;
+  while ((n = walker.nextNode())) {
+    const v = (n.nodeValue ?? '').trim();
+    if (!v || v.length > 80) continue;
+    if (LABEL_RE.test(v)) labels.push(n as Text);
+    else if (CURATOR_RE.test(v) && n.parentElement) curators.push(n.parentElement.closest('p, div, li') ?? n.parentElement);
+  }
+  removeLabelBlocks(labels, (el) => el === root || el.contains(root), root);
+  for (const c of curators) if (c !== root && root.contains(c) && textOf(c).length < 200) c.remove();
+
+  // the top of the body: a repeated headline, byline or date line
+  const title = simplify(input.title);
+  const byline = input.byline ? simplify(input.byline) : '';
+  const source = input.sourceName ? simplify(input.sourceName) : '';
+  let checked = 0;
+  const blocks = root.querySelectorAll('h1, h2, h3, p, div, span, time, address');
+  for (let i = 0; i < blocks.length && checked < 12; i++) {
+    const b = blocks[i];
+    if (!root.contains(b)) continue;
+    if (b.querySelector('img, figure, picture, svg, p, div, h1, h2, h3, ul, ol, blockquote, table')) continue;
+    const t = simplify(b.textContent ?? '');
+    if (!t) continue;
+    checked++;
+    if (t.length > 200) break;
+    const isTitle = t === title;
+    const isByline =
+      (BYLINE_RE.test(t) && t.length < 120) ||
+      (!!byline && (t === byline || (t.startsWith(byline) && t.length < byline.length + 60)));
+    const isSource = !!source && t === source;
+    const isDateOnly = b.tagName === 'TIME' || /^[\w ,.:·|-]{0,40}\d{4}[\w ,.:·|-]{0,30}$/.test(t) && t.length < 50;
+    if (isTitle || isByline || isSource || isDateOnly) b.remove();
+    else if (b.tagName === 'P' && t.length > 80) break;
+  }
+
+  // paragraphs duplicated by un-hiding a collapsed copy next to the visible one: keep the first
+  const seen = new Set<string>();
+  const paras = root.querySelectorAll('p, li, h2, h3, h4');
+  for (let i = 0; i < paras.length; i++) {
+    const p = paras[i];
+    if (!root.contains(p)) continue;
+    if (p.querySelector('p, li, h2, h3, h4')) continue;
+    const t = norm(p.textContent);
+    if (t.length < 40) continue;
+    if (seen.has(t)) {
+      p.remove();
+      continue;
+    }
+    seen.add(t);
+  }
+}
+
+/** JSON-LD articleBody as paragraphs (for teaser pages whose DOM shows less than the data). */
+export function paragraphsFromText(doc: Document, text: string): Element {
+  const div = doc.createElement('div');
+  const parts = text
+    .replace(/\r/g, '')
+    .split(/\n\s*\n|\n/)
+    .map((s) => norm(s))
+    .filter(Boolean);
+  for (const part of parts) {
+    const p = doc.createElement('p');
+    p.textContent = part;
+    div.appendChild(p);
+  }
+  return div;
+}
