@@ -61,7 +61,8 @@ export function exportBookmarks(items: SavedItem[], now: Date, groupBy: 'state' 
         byTag.set(tag, list);
       }
     }
-    for (const tag of [...byTag.keys()].sort((a, b) => a.localeCompare(b))) body += folder(tag, byTag.get(tag)!, t);
+    // folder names spell tags as TAGS does (a comma cannot live in TAGS)
+    for (const tag of [...byTag.keys()].sort((a, b) => a.localeCompare(b))) body += folder(tag.replace(/,/g, ' '), byTag.get(tag)!, t);
     for (const it of untagged) body += link(it, '    ');
   } else {
     const unread = items.filter((i) => !i.archived);
@@ -156,10 +157,8 @@ export function parseBookmarks(text: string): ImportResult {
           continue;
         }
       }
-      const tags = normaliseTags([
-        ...stack.map((f) => f.tag),
-        ...(a.tags ?? '').split(','),
-      ]);
+      // the link's own TAGS first, then the folders it sits in (outermost first)
+      const tags = normaliseTags([...(a.tags ?? '').split(','), ...stack.map((f) => f.tag)]);
       const archived = stack.some((f) => f.archive);
       const seen = byUrl.get(url);
       if (seen) {

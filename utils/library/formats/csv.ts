@@ -49,7 +49,8 @@ export function csvRow(item: SavedItem): string[] {
 export function exportCsv(items: SavedItem[]): string {
   const rows = items.map(csvRow);
   // quotes only where needed; header always first even for an empty library
-  return Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { newline: '\r\n', quotes: false }) + '\r\n';
+  const out = Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { newline: '\r\n', quotes: false });
+  return out.endsWith('\r\n') ? out : `${out}\r\n`;
 }
 
 // ---------------------------------------------------------------- reading

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { exportLibrary } from '../../../utils/library/formats/export';
+import { parseImport } from '../../../utils/library/formats/import';
+import { LECTERN_JSON_VERSION, SAVED_ITEM_FIELDS } from '../../../utils/library/formats/json';
+import type { SavedItem } from '../../../utils/library/types';
+import { err, fixtureText, makeItem, ok, variedItems } from './helpers';
+
+const now = new Date('2026-11-29T12:34:56.789Z');
+
+function exportText(items: SavedItem[]): string {
+  const r = exportLibrary(items, 'json', { now });
+  if (!('text' in r)) throw new Error('json export must be text');
+  return r.text;
+}
+
+describe('Lectern JSON export', () => {
+  it('writes the contract layout with every SavedItem field, html included', () => {
+    const items = variedItems();
+    const r = exportLibrary(items, 'json', { now });
+    expect(r).toMatchObject({ filename: 'lectern-2026-11-29.json', mimeType: 'application/json' });
+    const data = JSON.parse((r as { text: string }).text);
+    expect(Object.keys(data)).toEqual(['format', 'version', 'exportedAt', 'items']);
+    expect(data).toMatchObject({ format: 'lectern', version: LECTERN_JSON_VERSION, exportedAt: '2026-11-29T12:34:56.789Z' });
+    expect(Number.isInteger(data.version)).toBe(true);
+    expect(data.items).toHaveLength(items.length);
+    for (const [i, it] of data.items.entries()) {
+      expect(Object.keys(it).sort()).toEqual([...SAVED_ITEM_FIELDS].sort());
+      expect(it).toEqual(items[i]);
+    }
+  });
+
+  it('round-trips: export → parse gives back every field of every item (html as unsanitisedHtml)', () => {
+    const items = variedItems();
+    const r = ok(parseImport('json', exportText(items)));
+    expect(r.errors).toEqual([]);
+    expect(r.items).toHaveLength(items.length);
+    r.items.forEach((got, i) => {
+      const want = items[i];
+      for (const k of SAVED_ITEM_FIELDS) {
+        if (k === 'html') expect(got.unsanitisedHtml, `${want.id}.html`).toBe(want.html);
+        else expect((got as Record<string, unknown>)[k], `${want.id}.${k}`).toEqual(want[k]);
+      }
+      expect('html' in got).toBe(false);
+    });
+  });
+
+  it('round-trips an empty library, and survives a BOM and CRLF line ends', () => {
+    expect(ok(parseImport('json', exportText([]))).items).toEqual([]);
+    const text = '\ufeff' + exportText([makeItem({ title: 'CRLF ✓' })]).replace(/\n/g, '\r\n');
+    expect(ok(parseImport('json', text)).items[0].title).toBe('CRLF ✓');
+  });
+
+  it('keeps good items and reports bad ones by the line their record starts on', () => {
+    const r = ok(parseImport('json', fixtureText('lectern-bad-items.json')));
+    expect(r.items.map((i) => i.id)).toEqual(['k1', 'k5']);
+    expect(r.errors).toEqual([
+      { line: 36, message: 'line 36: item 2: missing url' },
+      { line: 40, message: 'line 40: item 3: item is not an object' },
+      { line: 41, message: 'line 41: item 4: not a web link (javascript:)' },
+    ]);
+  });
+
+  it('refuses unreadable files with one clear message', () => {
+    expect(err(parseImport('json', ''))).toBe('empty file');
+    expect(err(parseImport('json', fixtureText('lectern-v99.json')))).toMatch(/^unsupported schema version 99/);
+    expect(err(parseImport('json', fixtureText('lectern-malformed.json')))).toBe("line 6 malformed: Expected ',' or '}' after property value");
+    expect(err(parseImport('json', fixtureText('not-lectern.json')))).toMatch(/^wrong format: "format" is "somethingelse"/);
+    expect(err(parseImport('json', '{"format":"lectern","items":[]}'))).toMatch(/schema "version"/);
+    expect(err(parseImport('json', fixtureText('pocket.csv')))).toMatch(/^wrong format/);
+    const cut = exportText(variedItems());
+    expect(err(parseImport('json', cut.slice(0, cut.length / 2)))).toMatch(/^truncated JSON|malformed/);
+  });
+});
