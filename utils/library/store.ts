@@ -57,8 +57,13 @@ export { SCHEMA_VERSION, type ItemRow } from './schema';
 export const DB_NAME = 'lectern-library';
 const STORES = ['items', 'bodies', 'terms', 'meta', 'changes', 'quarantine'] as const;
 const CHANGES_KEPT = 500;
-/** At most this many index entries are read for one prefix word (e.g. "co…"). */
-const PREFIX_CAP = 50_000;
+/**
+ * A body word matches as a prefix (search as you type) only from 4 characters, and at most this
+ * many index entries are read for it: the cost of a prefix lookup grows with the number of
+ * (article, word) pairs under it, and "mer…" over 10,000 articles is hundreds of thousands.
+ */
+const BODY_PREFIX_MIN = 4;
+const PREFIX_CAP = 20_000;
 const CJK_START = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 // ---------------------------------------------------------------- public types
@@ -1024,7 +1029,7 @@ export class Library {
         terms.map(async (t, i) => {
           const cjk = CJK_START.test(t);
           const last = prefixLast && i === terms.length - 1;
-          const prefix = (last && (t.length >= 3 || cjk)) || (cjk && [...t].length === 1);
+          const prefix = (last && (t.length >= BODY_PREFIX_MIN || cjk)) || (cjk && [...t].length === 1);
           const range = prefix ? IDBKeyRange.bound(t, `${t}\uffff`) : IDBKeyRange.only(t);
           const keys = await index.getAllKeys(range, prefix ? PREFIX_CAP : undefined);
           return [...new Set(keys.map(String))];

@@ -29,7 +29,7 @@ export function rng(seed: number): () => number {
 
 const SYLL = ['ka', 'lo', 'mer', 'tin', 'sa', 'ro', 'vel', 'du', 'pra', 'ne', 'quo', 'zi', 'bar', 'ton', 'el', 'fi', 'gra', 'mun', 'os', 'ter'];
 
-/** A vocabulary of pseudo-words, Zipf-ish when sampled with `word()`. */
+/** A vocabulary of distinct pseudo-words (articleHtml samples it Zipf-like). */
 export function vocabulary(size: number, seed = 1): string[] {
   const r = rng(seed);
   const out = new Set<string>();
@@ -51,8 +51,8 @@ export function articleHtml(seed: number, bytes = 30_000, vocab = vocabulary(20_
     const words: string[] = [];
     const n = 40 + Math.floor(r() * 60);
     for (let i = 0; i < n; i++) {
-      // Zipf-like: small indexes far more likely
-      const idx = Math.floor(vocab.length * Math.pow(r(), 3));
+      // Zipf (s≈1), like word frequencies in English text: log-uniform rank
+      const idx = Math.floor(Math.pow(vocab.length, r())) - 1;
       words.push(vocab[idx]);
     }
     const p = `<p>${words.join(' ')}. <a href="https://example.org/${seed}">link</a> &amp; more</p>`;
