@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { t, uiLanguage } from '../utils/i18n';
+import { t, uiDirection, uiLanguage } from '../utils/i18n';
 import type { Settings } from '../utils/settings';
 import type { AggregatorId, Article } from '../utils/types';
 import { aggregatorName } from '../utils/runtime/aggregators';
@@ -47,7 +47,7 @@ function ArticleHeader({ article, titleId }: { article: Article; titleId: string
   const meta: ComponentChildren[] = [];
   if (source) {
     meta.push(
-      <span class="meta-item source" key="source">
+      <span class="meta-item source" key="source" dir="auto">
         <span class="label">{t('readerSourceLabel')} </span>
         {isWebUrl(source.url) ? (
           <a
@@ -67,21 +67,21 @@ function ArticleHeader({ article, titleId }: { article: Article; titleId: string
   }
   if (via) {
     meta.push(
-      <span class="meta-item via" data-testid="reader-via" key="via">
+      <span class="meta-item via" data-testid="reader-via" key="via" dir="auto">
         {t('readerVia', via)}
       </span>,
     );
   }
   if (date && article.published) {
     meta.push(
-      <time class="meta-item" dateTime={article.published} key="date" title={t('readerPublished')}>
+      <time class="meta-item" dateTime={article.published} key="date" title={t('readerPublished')} dir="auto">
         {date}
       </time>,
     );
   }
   if (minutes) {
     meta.push(
-      <span class="meta-item" key="minutes">
+      <span class="meta-item" key="minutes" dir="auto">
         {t('readerMinutes', minutes)}
       </span>,
     );
@@ -96,7 +96,20 @@ function ArticleHeader({ article, titleId }: { article: Article; titleId: string
           {article.byline}
         </p>
       ) : null}
-      {meta.length ? <p class="meta">{meta}</p> : null}
+      {meta.length ? (
+        <p class="meta">
+          {meta.flatMap((item, i) =>
+            i === 0
+              ? [item]
+              : [
+                  <span class="sep" aria-hidden="true" key={`sep${i}`}>
+                    ·
+                  </span>,
+                  item,
+                ],
+          )}
+        </p>
+      ) : null}
     </header>
   );
 }
@@ -160,7 +173,14 @@ export function ReaderView(props: ReaderViewProps) {
   } as Record<string, string>;
   const saving = props.save?.state === 'saving';
   return (
-    <div class="reader" data-theme={settings.theme} data-font={settings.font} style={style}>
+    <div
+      class="reader"
+      data-theme={settings.theme}
+      data-font={settings.font}
+      style={style}
+      dir={uiDirection()}
+      lang={uiLanguage()}
+    >
       <div class="toolbar">
         <span class="brand" aria-hidden="true">
           {t('extName')}

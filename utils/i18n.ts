@@ -26,3 +26,12 @@ export function uiLanguage(): string {
     return 'en';
   }
 }
+
+/** The UI's writing direction (from the browser locale), independent of the page's. */
+export function uiDirection(): 'ltr' | 'rtl' {
+  try {
+    return browser.i18n.getMessage('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
+  } catch {
+    return 'ltr';
+  }
+}

@@ -32,8 +32,41 @@ export const HOST_STYLE = [
   .map((rule) => `${rule} !important`)
   .join('; ');
 
-/** Page-side print rule: while the reader is open, printing gives only the article. */
-const PRINT_CSS = '@media print { html > body { display: none !important; } }';
+/**
+ * Page-level rules, active only while the host is attached (`:has(> lectern-reader)`), so that a
+ * page hiding everything (`* { display: none !important }`) cannot hide the reader's ancestor,
+ * and so that printing gives only the article. Adopted as a constructed stylesheet (not an
+ * element in the page's DOM); removed on close.
+ */
+export const PAGE_CSS = `
+:root:root:root:has(> ${HOST_TAG}) {
+  display: block !important;
+  visibility: visible !important;
+  opacity: 1 !important;
+  content-visibility: visible !important;
+}
+@media print {
+  :root:root:root:has(> ${HOST_TAG}) > :not(${HOST_TAG}) { display: none !important; }
+}`;
+
+/** Events that must not reach the page's own listeners (scroll locks, key swallowers, ...). */
+const SHIELDED_EVENTS = [
+  'wheel',
+  'touchstart',
+  'touchmove',
+  'keydown',
+  'keyup',
+  'keypress',
+  'mousedown',
+  'mouseup',
+  'click',
+  'dblclick',
+  'pointerdown',
+  'pointerup',
+  'contextmenu',
+  'selectstart',
+  'copy',
+];
 
 /** Attributes a page may put on unknown elements to hide or disable them. */
 const GUARDED_ATTRIBUTES = ['style', 'hidden', 'inert', 'aria-hidden', 'class', 'popover'];
@@ -46,6 +79,10 @@ export interface OverlayOptions {
   onUserClose(): void;
 }
 
+function stop(event: Event): void {
+  event.stopPropagation();
+}
+
 export class Overlay {
   readonly host: HTMLElement;
   readonly shadow: ShadowRoot;
@@ -54,7 +91,18 @@ export class Overlay {
   readonly container: HTMLDivElement;
   private readonly doc: Document;
   private readonly printStyle: HTMLStyleElement;
+  private pageSheet: CSSStyleSheet | null = null;
   private previousFocus: Element | null = null;
+  /** last known scroll position and focus: a removal from the DOM loses both */
+  private lastScrollTop = 0;
+  private lastFocused: HTMLElement | null = null;
+  private frame = 0;
+  /**
+   * Set once a page script removed the overlay. Every removal destroys the scroll box (and any
+   * scroll animation in flight), so from then on wheel and scrolling keys move the article
+   * at once instead of animating.
+   */
+  private instantScroll = false;
   private observers: MutationObserver[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
   private cleanups: Array<() => void> = [];
@@ -76,8 +124,70 @@ export class Overlay {
     this.dialog.append(this.container);
     this.shadow.append(style, this.dialog);
     this.printStyle = doc.createElement('style');
-    this.printStyle.setAttribute('data-lectern', 'print');
-    this.printStyle.textContent = PRINT_CSS;
+    this.printStyle.setAttribute('data-lectern', 'page');
+    this.printStyle.textContent = PAGE_CSS;
+    for (const type of SHIELDED_EVENTS) this.shadow.addEventListener(type, stop);
+    this.shadow.addEventListener(
+      'scroll',
+      (event) => {
+        if (event.target === this.scroller() && this.host.isConnected) this.lastScrollTop = this.scroller()!.scrollTop;
+      },
+      true,
+    );
+    this.shadow.addEventListener('focusin', (event) => {
+      this.lastFocused = event.target as HTMLElement;
+    });
+    this.shadow.addEventListener('wheel', (event) => this.onWheel(event as WheelEvent), { passive: false });
+    this.shadow.addEventListener('keydown', (event) => this.onScrollKey(event as KeyboardEvent));
+  }
+
+  private onWheel(event: WheelEvent): void {
+    const scroller = this.scroller();
+    if (!this.instantScroll || !scroller || event.ctrlKey) return;
+    const unit = event.deltaMode === 1 ? 40 : event.deltaMode === 2 ? scroller.clientHeight : 1;
+    event.preventDefault();
+    scroller.scrollTop += event.deltaY * unit;
+    this.lastScrollTop = scroller.scrollTop;
+  }
+
+  private onScrollKey(event: KeyboardEvent): void {
+    const scroller = this.scroller();
+    if (!this.instantScroll || !scroller || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.composedPath()[0] as HTMLElement | undefined;
+    if (target && (target.isContentEditable || /^(input|select|textarea|button|summary)$/i.test(target.localName))) return;
+    const page = scroller.clientHeight * 0.875;
+    const moves: Record<string, number> = {
+      PageDown: page,
+      PageUp: -page,
+      ' ': event.shiftKey ? -page : page,
+      ArrowDown: 40,
+      ArrowUp: -40,
+      Home: -scroller.scrollHeight,
+      End: scroller.scrollHeight,
+    };
+    const move = moves[event.key];
+    if (move === undefined) return;
+    event.preventDefault();
+    scroller.scrollTop += move;
+    this.lastScrollTop = scroller.scrollTop;
+  }
+
+  /** Remember the scroll position every frame: after a removal it can no longer be read. */
+  private trackScroll = (): void => {
+    if (!this.alive) return;
+    const scroller = this.scroller();
+    if (scroller && this.host.parentNode === this.doc.documentElement && this.dialog.open) {
+      this.lastScrollTop = scroller.scrollTop;
+    }
+    this.frame = this.view()?.requestAnimationFrame(this.trackScroll) ?? 0;
+  };
+
+  private view(): Window | null {
+    return this.doc.defaultView;
+  }
+
+  private scroller(): HTMLElement | null {
+    return this.container.firstElementChild as HTMLElement | null;
   }
 
   get isOpen(): boolean {
@@ -89,9 +199,10 @@ export class Overlay {
     this.alive = true;
     this.previousFocus = this.doc.activeElement;
     this.attach();
-    this.addPrintStyle();
+    this.addPageStyle();
     this.showModal();
     this.watch();
+    this.trackScroll();
   }
 
   /** Remove everything this overlay added and give focus back. */
@@ -100,12 +211,14 @@ export class Overlay {
     this.alive = false;
     for (const observer of this.observers) observer.disconnect();
     this.observers = [];
+    if (this.frame) this.view()?.cancelAnimationFrame(this.frame);
+    this.frame = 0;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     if (this.dialog.open) this.dialog.close();
     this.host.remove();
-    this.printStyle.remove();
+    this.removePageStyle();
     const previous = this.previousFocus as HTMLElement | null;
     this.previousFocus = null;
     if (previous && previous.isConnected && typeof previous.focus === 'function') {
@@ -125,14 +238,17 @@ export class Overlay {
     this.raises = this.raises.filter((time) => now - time < 1000);
     if (this.raises.length >= 20) return;
     this.raises.push(now);
+    const wasAttached = this.host.parentNode === this.doc.documentElement;
+    if (!wasAttached) this.instantScroll = true;
+    const scroller = this.scroller();
+    const scrollTop = wasAttached && scroller ? scroller.scrollTop : this.lastScrollTop;
+    const focused = (this.shadow.activeElement as HTMLElement | null) ?? this.lastFocused;
     this.attach();
-    const focused = this.shadow.activeElement as HTMLElement | null;
-    const scroller = this.container.firstElementChild as HTMLElement | null;
-    const scrollTop = scroller?.scrollTop ?? 0;
     if (this.dialog.open) this.dialog.close();
     this.showModal();
     if (scroller) scroller.scrollTop = scrollTop;
-    if (focused && focused.isConnected) focused.focus({ preventScroll: true });
+    this.lastScrollTop = scrollTop;
+    if (focused && focused.isConnected && this.dialog.contains(focused)) focused.focus({ preventScroll: true });
   }
 
   /** true when the dialog is attached, modal and the element at the centre of the viewport. */
@@ -143,6 +259,20 @@ export class Overlay {
     if (!view || typeof this.doc.elementFromPoint !== 'function') return true;
     const hit = this.doc.elementFromPoint(view.innerWidth / 2, view.innerHeight / 2);
     return hit === null || hit === this.host;
+  }
+
+  /** Keyboard-reachable elements of the dialog, in tree order (which is tab order here). */
+  private tabbables(): HTMLElement[] {
+    const selector =
+      'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+    return Array.from(this.dialog.querySelectorAll<HTMLElement>(selector)).filter((el) => {
+      if (el.closest('[hidden]')) return false;
+      if (el instanceof HTMLInputElement && el.type === 'radio' && !el.checked) {
+        // a radio group is one tab stop: its checked radio
+        return !this.dialog.querySelector(`input[type="radio"][name="${CSS.escape(el.name)}"]:checked`);
+      }
+      return el.getClientRects().length > 0;
+    });
   }
 
   private showModal(): void {
@@ -156,7 +286,7 @@ export class Overlay {
   }
 
   focusContent(): void {
-    const scroller = this.container.firstElementChild as HTMLElement | null;
+    const scroller = this.scroller();
     if (scroller) {
       if (!scroller.hasAttribute('tabindex')) scroller.setAttribute('tabindex', '-1');
       scroller.focus({ preventScroll: true });
@@ -177,9 +307,36 @@ export class Overlay {
     }
   }
 
-  private addPrintStyle(): void {
+  private addPageStyle(): void {
+    const view = this.doc.defaultView as (Window & typeof globalThis) | null;
+    if (!this.pageSheet && view?.CSSStyleSheet && 'adoptedStyleSheets' in this.doc) {
+      try {
+        const sheet = new view.CSSStyleSheet();
+        sheet.replaceSync(PAGE_CSS);
+        this.doc.adoptedStyleSheets = [...this.doc.adoptedStyleSheets, sheet];
+        this.pageSheet = sheet;
+      } catch {
+        this.pageSheet = null;
+      }
+    }
+    if (this.pageSheet) return;
+    // fallback: a <style> element in the page, re-added if a script removes it
     const parent = this.doc.head ?? this.doc.documentElement;
     if (parent && this.printStyle.parentNode !== parent) parent.append(this.printStyle);
+  }
+
+  private pageStyleMissing(): boolean {
+    if (this.pageSheet) return !this.doc.adoptedStyleSheets.includes(this.pageSheet);
+    return !this.printStyle.isConnected;
+  }
+
+  private removePageStyle(): void {
+    if (this.pageSheet) {
+      const sheet = this.pageSheet;
+      this.doc.adoptedStyleSheets = this.doc.adoptedStyleSheets.filter((s) => s !== sheet);
+      this.pageSheet = null;
+    }
+    this.printStyle.remove();
   }
 
   private watch(): void {
@@ -190,7 +347,10 @@ export class Overlay {
     const tree = new MO(() => {
       if (!this.alive) return;
       if (this.host.parentNode !== this.doc.documentElement) this.bringToFront();
-      if (!this.printStyle.isConnected) this.addPrintStyle();
+      if (this.pageStyleMissing()) {
+        this.pageSheet = null;
+        this.addPageStyle();
+      }
     });
     tree.observe(this.doc, { childList: true });
     if (this.doc.documentElement) tree.observe(this.doc.documentElement, { childList: true });
@@ -239,18 +399,44 @@ export class Overlay {
     const onClose = () => {
       if (this.alive && !this.dialog.open) this.options.onUserClose();
     };
+    // Tab / Shift+Tab wrap inside the dialog (a modal dialog alone lets focus leave for the
+    // browser's own UI, and in some browsers for the page)
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Tab' || event.altKey || event.ctrlKey || event.metaKey) return;
+      const items = this.tabbables();
+      if (!items.length) return;
+      const active = this.shadow.activeElement;
+      const index = active ? items.indexOf(active as HTMLElement) : -1;
+      const first = items[0]!;
+      const last = items[items.length - 1]!;
+      if (event.shiftKey && (index <= 0)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (index === -1 ? false : index === items.length - 1)) {
+        event.preventDefault();
+        first.focus();
+      } else if (index === -1 && !this.dialog.contains(active)) {
+        event.preventDefault();
+        first.focus();
+      }
+    };
     this.dialog.addEventListener('cancel', onCancel);
     this.dialog.addEventListener('close', onClose);
+    this.dialog.addEventListener('keydown', onKeyDown);
     this.cleanups.push(() => {
       this.dialog.removeEventListener('cancel', onCancel);
       this.dialog.removeEventListener('close', onClose);
+      this.dialog.removeEventListener('keydown', onKeyDown);
     });
 
     // belt and braces for anything events do not announce (e.g. a script's own top layer)
     this.timer = setInterval(() => {
       if (!this.alive) return;
       this.restoreHostAttributes();
-      if (!this.printStyle.isConnected) this.addPrintStyle();
+      if (this.pageStyleMissing()) {
+        this.pageSheet = null;
+        this.addPageStyle();
+      }
       if (!this.isOnTop()) this.bringToFront();
     }, 400);
   }
