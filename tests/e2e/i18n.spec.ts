@@ -18,9 +18,13 @@ test('an Arabic article reads right-to-left with lang="ar"', async ({ page, serv
   await gotoFixture(page, server, 'https://www.greenvalleypaper.example/ar/2026/05/09/mobile-library-valley-villages/', fs.readFileSync(path.join(E2E_PAGES, 'rtl.html')), null, 500);
   const info = await lectern.pageInfo();
   expect(info).toMatchObject({ ok: true, isArticle: true, aggregator: null, title: 'مكتبة متنقلة تصل إلى قرى الوادي لأول مرة' });
+  // "بقلم" is Arabic for "By": the byline is the name only
+  expect.soft(info.byline).toBe('سلمى الحداد');
+  expect(info.source).toEqual({ name: 'صحيفة الوادي الأخضر', url: 'https://www.greenvalleypaper.example/ar/2026/05/09/mobile-library-valley-villages/' });
   expect(await lectern.openReader()).toMatchObject({ ok: true });
   expect(await notOnTop(page)).toEqual([]);
   expect(await testIdText(page, 'reader-title')).toBe('مكتبة متنقلة تصل إلى قرى الوادي لأول مرة');
+  expect.soft(await testIdText(page, 'reader-byline')).toBe('سلمى الحداد');
   const body = await testIdText(page, 'reader-body');
   expect(countOccurrences(body, 'وصلت حافلة المكتبة المتنقلة صباح السبت إلى قرية عين الزيتون')).toBe(1);
   expect(countOccurrences(body, 'تخطط المكتبة لإضافة حافلة ثانية في العام المقبل')).toBe(1);
@@ -33,6 +37,8 @@ test('a Japanese article reads with lang="ja", left-to-right', async ({ page, se
   await gotoFixture(page, server, 'https://www.minatoshimpo.example/local/2026/11/03/old-lighthouse-relit/', fs.readFileSync(path.join(E2E_PAGES, 'cjk.html')), null, 500);
   const info = await lectern.pageInfo();
   expect(info).toMatchObject({ ok: true, isArticle: true, aggregator: null, title: '港町の古い灯台、百年ぶりに灯りがともる' });
+  // "記者" ("staff writer") is a title, not part of the name; meta author and JSON-LD say 佐伯 遥
+  expect.soft(info.byline).toBe('佐伯 遥');
   expect(Date.parse(info.published as string)).toBe(Date.parse('2026-11-03T18:00:00+09:00'));
   expect(info.readingMinutes as number).toBeGreaterThanOrEqual(1);
   expect(await lectern.openReader()).toMatchObject({ ok: true });

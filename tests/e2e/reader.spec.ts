@@ -94,6 +94,7 @@ for (const fx of pages) {
     }
 
     // ---- article: Read → the overlay with the clean article
+    test.info().annotations.push({ type: 'auto-opened', description: String((await hostCount(page)) > 0) });
     const res = await lectern.openReader();
     expect(res, JSON.stringify(res)).toMatchObject({ ok: true });
     expect(await hostCount(page), 'exactly one <lectern-reader>').toBe(1);

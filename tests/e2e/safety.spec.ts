@@ -62,3 +62,18 @@ test('scripts and handlers in article content never run; links open safely in a 
   expect(await lectern.closeReader()).toMatchObject({ ok: true });
   expect(await page.evaluate(() => (window as unknown as { __lecternPwned?: string[] }).__lecternPwned)).toBeUndefined();
 });
+
+test('harness check: a handler that runs inside a shadow root IS detected by the payload counter', async ({ page, server }) => {
+  // proves the check above can fail: the same kind of payload, run from a shadow root, is counted
+  await gotoFixture(page, server, URL_, HTML, null, 0);
+  await page.evaluate(() => {
+    const holder = document.createElement('div');
+    const root = holder.attachShadow({ mode: 'open' });
+    const img = document.createElement('img');
+    img.setAttribute('onerror', "window.__pwn('img-onerror', this)");
+    img.setAttribute('src', 'data:image/gif;base64,AAAA');
+    root.append(img);
+    document.body.append(holder);
+  });
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __lecternPwned?: string[] }).__lecternPwned)).toEqual(['img-onerror']);
+});

@@ -3,12 +3,19 @@
  * fixture in the light and dark theme, and an RTL article → docs/screenshots/*.png.
  */
 import fs from 'node:fs';
+import type { Page } from '@playwright/test';
 import path from 'node:path';
 import { test, expect, gotoFixture } from './fixtures';
 import { byTestId, chooseTheme, readerBackgroundLuminance } from './helpers';
 import { AGGREGATOR_FIXTURES, E2E_PAGES, SCREENSHOTS } from './paths';
 
 const shot = (name: string) => path.join(SCREENSHOTS, name);
+/** No focus ring from the settings clicks in the README pictures. */
+const blur = (page: Page) =>
+  page.evaluate(() => {
+    const inner = document.querySelector('lectern-reader')?.shadowRoot?.activeElement as HTMLElement | null | undefined;
+    inner?.blur();
+  });
 
 test('screenshots: reader over inkl in light and dark theme', async ({ page, server, lectern }) => {
   const dir = path.join(AGGREGATOR_FIXTURES, 'inkl-modal-scroll-lock');
@@ -21,10 +28,12 @@ test('screenshots: reader over inkl in light and dark theme', async ({ page, ser
     await chooseTheme(page, 'light');
     await expect.poll(() => readerBackgroundLuminance(page)).toBeGreaterThan(0.6);
     await page.waitForTimeout(300); // let the lead image decode
+    await blur(page);
     await page.screenshot({ path: shot('reader-light.png') });
     await chooseTheme(page, 'dark');
     await expect.poll(() => readerBackgroundLuminance(page)).toBeLessThan(0.1);
     await page.waitForTimeout(300);
+    await blur(page);
     await page.screenshot({ path: shot('reader-dark.png') });
   } finally {
     await chooseTheme(page, 'light').catch(() => {});
