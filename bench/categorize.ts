@@ -14,17 +14,23 @@ export type Category =
   | 'missed: most of the body'
   | 'extra: headline'
   | 'extra: byline / date / reading time'
+  | 'extra: author bio / reporting credits'
+  | 'extra: navigation / link list'
   | 'extra: caption / image credit'
   | 'extra: related / read-more links'
   | 'extra: subscribe / newsletter / promo'
   | 'extra: share / social / comments'
   | 'extra: copyright / footer / tags'
   | 'extra: breadcrumb / section label'
-  | 'extra: other, at the start'
+  | 'extra: other, at the start (often a standfirst / lead caption)'
   | 'extra: other, at the end'
   | 'extra: other, inside the body';
 
 const RX: Array<[Category, RegExp]> = [
+  [
+    'extra: author bio / reporting credits',
+    /\b(is an? (\w+ ){0,3}(reporter|writer|editor|journalist|correspondent|contributor|columnist|producer)|contributed (to this )?report|reporting by|editing by|about the author|more articles from|write to|reach the reporters?|have a tip|email \w+ \w+ at|may be reached|view author archive|email the author|source: news agencies)\b/iu,
+  ],
   [
     'extra: related / read-more links',
     /\b(related|read more|read also|also read|more from|more on|you may also like|you might also like|recommended|more great|popular|recent articles|trending|most read|see also|further reading|more stories|top stories|latest news|leia também|veja também|leia mais|читайте также|関連)\b/iu,
@@ -39,8 +45,10 @@ const RX: Array<[Category, RegExp]> = [
   ],
   [
     'extra: caption / image credit',
-    /\b(photo|photograph|image|picture|credit|getty|shutterstock|istock|afp|ap photo|reuters\/|epa|file photo|foto|illustration|courtesy)\b|©|\(.*\/.*\)/iu,
+    /\b(photo|photograph|image|picture|credit|getty|shutterstock|istock|afp|ap photo|reuters|epa|file photo|foto|illustration|courtesy|pictured|caption|statista|\d+ of \d+)\b|\((left|right|center|above|below)\)|©|\(.*\/.*\)/iu,
   ],
+  // "Jason Cipriani/ZDNet", "Natalie Naccache | Bloomberg"
+  ['extra: caption / image credit', /\b\p{Lu}\p{L}+ \p{Lu}\p{L}+\s?[/|]\s?\p{Lu}/u],
   [
     'extra: byline / date / reading time',
     /^(by|von|por|par)\s|\b(reporting by|editing by|written by|posted|updated|published|first published|min(ute)?s? read|reading time|tempo de leitura|staff writer|correspondent|contributor)\b|\b\d{1,2}:\d{2}\s*(am|pm)?\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b/iu,
@@ -67,7 +75,7 @@ export function categorizeExtra(c: Chunk, predictionTokens: number, title: strin
   const probe = c.tokens <= 60 ? c.text : c.text.slice(0, 160);
   for (const [cat, rx] of RX) if (rx.test(probe)) return cat;
   const endAt = predictionTokens ? c.to / predictionTokens : 1;
-  if (c.at < 0.1) return 'extra: other, at the start';
+  if (c.at < 0.1) return 'extra: other, at the start (often a standfirst / lead caption)';
   if (endAt > 0.9) return 'extra: other, at the end';
   return 'extra: other, inside the body';
 }
@@ -112,7 +120,17 @@ export function categorizePage(d: PageDiff, title: string | null, minTokens = 3)
   for (const c of d.extra) {
     if (c.tokens < minTokens) continue;
     // one label per block: a chunk often spans a caption, then a link list, etc.
-    for (const line of splitLines(c)) out.push({ category: categorizeExtra(line, d.predictionTokens, title), chunk: line });
+    const lines = splitLines(c);
+    const cats = lines.map((line) => categorizeExtra(line, d.predictionTokens, title));
+    // three or more consecutive short lines without a keyword: a menu or a list of headlines
+    const isOther = (i: number) => cats[i].startsWith('extra: other') && lines[i].tokens <= 20 && !/[.!?]["”’)]?$/u.test(lines[i].text);
+    for (let i = 0; i < lines.length; ) {
+      let j = i;
+      while (j < lines.length && isOther(j)) j++;
+      if (j - i >= 3) for (let k = i; k < j; k++) cats[k] = 'extra: navigation / link list';
+      i = Math.max(j, i + 1);
+    }
+    lines.forEach((line, i) => out.push({ category: cats[i], chunk: line }));
   }
   return out;
 }

@@ -9,6 +9,7 @@
  *   --bench <dir>       benchmark folder (default: ../shared/bench/article-extraction from the repo)
  *   --only <id-prefix>  only pages whose id starts with this
  *   --json <file>       write every figure (metrics, timing, per-page scores) as JSON
+ *   --texts             with --json: include both tools' extracted text per page
  *   --warmup <n|all>    warm-up pages run before the timed pass (default 20; 0 = none)
  *   --force             call extractArticle with {force: true}
  *   --resamples <n>     bootstrap resamples (default 1000), --seed <n> (default 42)
@@ -144,7 +145,7 @@ function printChunks(label: string, chunks: Chunk[]): void {
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2), ['force', 'readability', 'categories']);
+  const args = parseArgs(process.argv.slice(2), ['force', 'readability', 'categories', 'texts']);
   const benchDir = typeof args.bench === 'string' ? resolve(args.bench) : resolve(REPO, '../shared/bench/article-extraction');
   const gtPath = join(benchDir, 'ground-truth-dev.json');
   const htmlDir = join(benchDir, 'html');
@@ -222,13 +223,14 @@ function main(): void {
     if ((i + 1) % 20 === 0) console.error(`scored ${i + 1}/${pages.length}`);
   }
 
+  const withTexts = args.texts === true;
   const lxScores: PageScore[] = [];
   const rdScores: PageScore[] = [];
   const perPage: Array<{
     id: string;
     url: string;
-    lectern: PageScore & { f1: number; ms: number | null; error: string | null };
-    readability: PageScore & { f1: number; ms: number | null; error: string | null };
+    lectern: PageScore & { f1: number; ms: number | null; error: string | null; title: string | null; text?: string };
+    readability: PageScore & { f1: number; ms: number | null; error: string | null; title: string | null; text?: string };
   }> = [];
   for (const id of ids) {
     const truth = gt[id].articleBody ?? '';
@@ -240,8 +242,22 @@ function main(): void {
     perPage.push({
       id,
       url: gt[id].url ?? '',
-      lectern: { ...sl, f1: pageF1(sl), ms: r?.lectern.ms ?? null, error: r ? r.lectern.error : 'no html file' },
-      readability: { ...sr, f1: pageF1(sr), ms: r?.readability.ms ?? null, error: r ? r.readability.error : 'no html file' },
+      lectern: {
+        ...sl,
+        f1: pageF1(sl),
+        ms: r?.lectern.ms ?? null,
+        error: r ? r.lectern.error : 'no html file',
+        title: r?.lectern.title ?? null,
+        ...(withTexts ? { text: r?.lectern.text ?? '' } : {}),
+      },
+      readability: {
+        ...sr,
+        f1: pageF1(sr),
+        ms: r?.readability.ms ?? null,
+        error: r ? r.readability.error : 'no html file',
+        title: r?.readability.title ?? null,
+        ...(withTexts ? { text: r?.readability.text ?? '' } : {}),
+      },
     });
   }
   const lx = scoreWithBootstrap(lxScores, resamples, seed);
