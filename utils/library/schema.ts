@@ -10,9 +10,9 @@
  *       ISO `savedAt`, `tags`, `status: 'unread'|'read'|'archived'`, `hasContent`,
  *       `leadImage`, `canonicalUrl`.
  *   v3  (current) the SavedItem of types.ts, split over object stores: light list rows
- *       (`items`, everything but html) and bodies (`bodies`), plus a body-term index
- *       (`terms`), `meta`, a `changes` log and a `quarantine` for records that could not be
- *       migrated. Ids are derived from the identity key (identity.ts).
+ *       (`items`, everything but html) and bodies (`bodies`), plus the body-word index
+ *       (`segments`), `meta`, a `changes` log and a `quarantine` for records that could not
+ *       be migrated. Ids are derived from the identity key (identity.ts).
  */
 import type { SavedItem } from './types';
 
@@ -33,11 +33,10 @@ export interface StoredRow extends ItemRow {
   titleKey: string | null;
 }
 
-/** A `bodies` record: sanitised html for reading and its plain text for indexing. */
+/** A `bodies` record: the sanitised html for reading (its words are in the body index). */
 export interface StoredBody {
   id: string;
   html: string;
-  text: string;
 }
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -156,7 +155,6 @@ export function validateBody(x: unknown): Validation<StoredBody> {
   const error = checkFields(x, [
     ['id', nonEmpty, 'a non-empty string'],
     ['html', str, 'a string'],
-    ['text', str, 'a string'],
   ]);
   return error ? { ok: false, error } : { ok: true, value: x as StoredBody };
 }

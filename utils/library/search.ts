@@ -1,17 +1,20 @@
 /**
  * Full-text search for the saved library (pure, no `browser.*`).
  *
- * Two halves, measured (see tests/unit/library/perf.test.ts and the README section):
+ * Two halves, chosen by measurement (see the store.ts header and tests/unit/library/measure.ts):
  * - LightIndex: a MiniSearch index, in memory, over the short fields of every item — title,
  *   byline, publisher name and tags — with prefix and typo-tolerant (fuzzy) matching and field
- *   boosts. 10,000 items make a small index; it is rebuilt from the list rows in memory, and
- *   updated incrementally on every save / update / delete.
- * - Body terms: the unique words of each article body (`indexTerms`) are stored by the store in
- *   an IndexedDB object store with a multiEntry index, so the database itself is the inverted
- *   index: a query word is one index lookup (`IDBKeyRange.only`, or a bound range for a prefix),
- *   nothing of the 300 MB of bodies is read, and nothing has to be kept in memory or rebuilt
- *   when the popup opens. A full MiniSearch index of 10,000 × 30 KB bodies would hold ~15 M
- *   postings in memory (hundreds of MB) and would have to be re-serialised on every save.
+ *   boosts. Small (≈1.5 MB of JSON for 10,000 items); rebuilt from the list rows, updated
+ *   incrementally on every save / update / delete.
+ * - Body index: an inverted index of the unique words of every article body, stored compactly
+ *   as immutable SEGMENTS (sorted term list + varint-delta postings, ≈1.5 bytes a posting). A
+ *   save adds one small segment (one put, in the save's own transaction); segments are merged
+ *   in the background (log-structured, like Lucene), dropping deleted and re-saved articles.
+ *   A search loads the segments it has not seen yet and looks words up by binary search.
+ *   Measured alternatives: a full MiniSearch index of 10,000 × 30 KB bodies (~15 M postings)
+ *   needs hundreds of MB of heap and a multi-MB re-serialisation on every save; an IndexedDB
+ *   multiEntry index of the body words costs ~1,500 index rows per save (save p50 > 100 ms in
+ *   Chromium and ~100 KB of disk per article, ~1 GB for 10,000).
  *
  * A result must match every query word (AND), each word in any field; the last word also
  * matches as a prefix (search as you type). Scores: MiniSearch's BM25 score of the short
@@ -325,4 +328,237 @@ export function combineMatches(
     if (acc.size === 0) break;
   }
   return acc ?? new Map();
+}
+
+// ---------------------------------------------------------------- body index segments
+
+/** One immutable piece of the body index, as stored in IndexedDB. */
+export interface SegmentData {
+  /** item ids; a posting refers to a position in this array */
+  docs: string[];
+  /** for each doc, the sequence number (store revision) of the save that indexed it */
+  seqs: number[];
+  /** the segment's unique terms, sorted (JS string order), joined by "\n" */
+  terms: string;
+  /** offsets[i]..offsets[i+1] is term i's postings in `postings` (length: terms + 1) */
+  offsets: Uint32Array;
+  /** ascending doc positions per term, varint delta-encoded */
+  postings: Uint8Array;
+}
+
+export interface IndexedDoc {
+  id: string;
+  seq: number;
+  terms: string[];
+}
+
+function encodePostings(lists: number[][]): { offsets: Uint32Array; postings: Uint8Array } {
+  let size = 0;
+  for (const l of lists) size += l.length * 3;
+  let buf = new Uint8Array(Math.max(16, size));
+  const offsets = new Uint32Array(lists.length + 1);
+  let pos = 0;
+  for (let i = 0; i < lists.length; i++) {
+    offsets[i] = pos;
+    let prev = -1;
+    for (const v of lists[i]) {
+      let d = v - prev - 1; // gaps ≥ 0
+      prev = v;
+      if (pos + 5 > buf.length) {
+        const bigger = new Uint8Array(buf.length * 2);
+        bigger.set(buf);
+        buf = bigger;
+      }
+      while (d >= 0x80) {
+        buf[pos++] = (d & 0x7f) | 0x80;
+        d >>>= 7;
+      }
+      buf[pos++] = d;
+    }
+  }
+  offsets[lists.length] = pos;
+  return { offsets, postings: buf.slice(0, pos) };
+}
+
+function decodePostings(postings: Uint8Array, from: number, to: number, out: (v: number) => void): void {
+  let prev = -1;
+  let pos = from;
+  while (pos < to) {
+    let d = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = postings[pos++];
+      d |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80 && pos < to);
+    prev = prev + d + 1;
+    out(prev);
+  }
+}
+
+function encodeSegment(docs: string[], seqs: number[], byTerm: Map<string, number[]>): SegmentData {
+  const terms = [...byTerm.keys()].sort();
+  const { offsets, postings } = encodePostings(terms.map((t) => byTerm.get(t)!));
+  return { docs, seqs, terms: terms.join('\n'), offsets, postings };
+}
+
+/** Build a segment from freshly indexed documents (a later doc with the same id wins). */
+export function buildSegment(input: IndexedDoc[]): SegmentData {
+  const last = new Map<string, IndexedDoc>();
+  for (const d of input) last.set(d.id, d);
+  const docs: string[] = [];
+  const seqs: number[] = [];
+  const byTerm = new Map<string, number[]>();
+  for (const d of last.values()) {
+    const n = docs.length;
+    docs.push(d.id);
+    seqs.push(d.seq);
+    for (const t of d.terms) {
+      const l = byTerm.get(t);
+      if (l) l.push(n);
+      else byTerm.set(t, [n]);
+    }
+  }
+  return encodeSegment(docs, seqs, byTerm);
+}
+
+/**
+ * Merge segments into one, keeping only the docs for which `keep(id, seq)` is true and, for a
+ * doc present in several of them, only its newest version.
+ */
+export function mergeSegments(segments: SegmentData[], keep: (id: string, seq: number) => boolean): SegmentData {
+  const newest = new Map<string, number>();
+  segments.forEach((s) => s.docs.forEach((id, i) => newest.set(id, Math.max(newest.get(id) ?? -1, s.seqs[i]))));
+  const docs: string[] = [];
+  const seqs: number[] = [];
+  const remaps: Int32Array[] = segments.map((s) => {
+    const map = new Int32Array(s.docs.length).fill(-1);
+    s.docs.forEach((id, i) => {
+      const seq = s.seqs[i];
+      if (seq !== newest.get(id) || !keep(id, seq)) return;
+      newest.set(id, -2); // taken: a duplicate (same id and seq) elsewhere is dropped
+      map[i] = docs.length;
+      docs.push(id);
+      seqs.push(seq);
+    });
+    return map;
+  });
+  const byTerm = new Map<string, number[]>();
+  segments.forEach((s, si) => {
+    const map = remaps[si];
+    const terms = s.terms ? s.terms.split('\n') : [];
+    for (let ti = 0; ti < terms.length; ti++) {
+      let list: number[] | undefined;
+      decodePostings(s.postings, s.offsets[ti], s.offsets[ti + 1], (v) => {
+        const n = map[v];
+        if (n < 0) return;
+        list ??= byTerm.get(terms[ti]) ?? [];
+        list.push(n);
+      });
+      if (list && !byTerm.has(terms[ti])) byTerm.set(terms[ti], list);
+    }
+  });
+  return encodeSegment(docs, seqs, byTerm);
+}
+
+interface LoadedSegment {
+  data: SegmentData;
+  terms: string[];
+}
+
+function lowerBound(arr: string[], t: string): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The body index in memory: the loaded segments, looked up by binary search. A posting counts
+ * only when it is the newest indexed version of its doc (a re-saved article's older segment
+ * no longer matches); deleted docs are filtered by the caller.
+ */
+export class SegmentSet {
+  private segs = new Map<number, LoadedSegment>();
+  private newest: Map<string, number> | null = null;
+
+  get keys(): number[] {
+    return [...this.segs.keys()];
+  }
+
+  has(key: number): boolean {
+    return this.segs.has(key);
+  }
+
+  docCount(key: number): number {
+    return this.segs.get(key)?.data.docs.length ?? 0;
+  }
+
+  add(key: number, data: SegmentData): void {
+    this.segs.set(key, { data, terms: data.terms ? data.terms.split('\n') : [] });
+    this.newest = null;
+  }
+
+  delete(key: number): void {
+    if (this.segs.delete(key)) this.newest = null;
+  }
+
+  clear(): void {
+    this.segs.clear();
+    this.newest = null;
+  }
+
+  /** Total postings bytes and term count (for measurements). */
+  size(): { segments: number; docs: number; terms: number; bytes: number } {
+    let docs = 0;
+    let terms = 0;
+    let bytes = 0;
+    for (const s of this.segs.values()) {
+      docs += s.data.docs.length;
+      terms += s.terms.length;
+      bytes += s.data.postings.byteLength + s.data.offsets.byteLength + s.data.terms.length;
+    }
+    return { segments: this.segs.size, docs, terms, bytes };
+  }
+
+  private newestSeq(): Map<string, number> {
+    if (!this.newest) {
+      const m = new Map<string, number>();
+      for (const s of this.segs.values()) {
+        s.data.docs.forEach((id, i) => {
+          if ((m.get(id) ?? -1) < s.data.seqs[i]) m.set(id, s.data.seqs[i]);
+        });
+      }
+      this.newest = m;
+    }
+    return this.newest;
+  }
+
+  /**
+   * Ids of the docs containing `term` (or a term starting with it when `prefix`), reading at
+   * most `cap` postings for a prefix.
+   */
+  lookup(term: string, prefix: boolean, cap = Infinity): Set<string> {
+    const newest = this.newestSeq();
+    const out = new Set<string>();
+    let read = 0;
+    for (const { data, terms } of this.segs.values()) {
+      let i = lowerBound(terms, term);
+      while (i < terms.length && (terms[i] === term || (prefix && terms[i].startsWith(term)))) {
+        decodePostings(data.postings, data.offsets[i], data.offsets[i + 1], (v) => {
+          read++;
+          const id = data.docs[v];
+          if (newest.get(id) === data.seqs[v]) out.add(id);
+        });
+        if (!prefix || read >= cap) break;
+        i++;
+      }
+    }
+    return out;
+  }
 }

@@ -5,8 +5,9 @@
  * Database `lectern-library` in the extension's origin, version = SCHEMA_VERSION (schema.ts):
  *   items       light list rows (everything but html) + identity keys;
  *               indexes savedAt, urlKeys (multiEntry), titleKey
- *   bodies      { id, html, text } — read only by get(), never by list()
- *   terms       { id, t: unique body words } with a multiEntry index `t`: the body search index
+ *   bodies      { id, html } — read only by get(), never by list()
+ *   segments    the body-word index as immutable, compact segments (search.ts); a save adds a
+ *               small one in its own transaction, the Library merges them in the background
  *   meta        'rev' → number, incremented by every write
  *   changes     { seq: rev, ids } — the last 500 writes, so another Library instance (another
  *               tab or context) catches up by reading only the changed rows
@@ -50,12 +51,27 @@ import {
   type StoredBody,
   type StoredRow,
 } from './schema';
-import { LightIndex, combineMatches, htmlToText, indexTerms, parseQuery } from './search';
+import {
+  LightIndex,
+  SegmentSet,
+  buildSegment,
+  combineMatches,
+  htmlToText,
+  indexTerms,
+  mergeSegments,
+  parseQuery,
+  type IndexedDoc,
+  type SegmentData,
+} from './search';
 
 export { SCHEMA_VERSION, type ItemRow } from './schema';
 
 export const DB_NAME = 'lectern-library';
-const STORES = ['items', 'bodies', 'terms', 'meta', 'changes', 'quarantine'] as const;
+const STORES = ['items', 'bodies', 'segments', 'meta', 'changes', 'quarantine'] as const;
+/** Merge body-index segments once this many of one size tier exist (log-structured merge). */
+const MERGE_FACTOR = 8;
+/** During a migration, one body-index segment per this many items. */
+const MIGRATION_SEGMENT = 500;
 const CHANGES_KEPT = 500;
 /**
  * A body word matches as a prefix (search as you type) only from 4 characters, and at most this
@@ -189,6 +205,8 @@ export interface LibraryOptions {
   name?: string;
   /** clock, for tests */
   now?: () => Date;
+  /** merge body-index segments in the background after saves (default true) */
+  autoCompact?: boolean;
 }
 
 /** Convert the pipeline's Article into a save. */
@@ -309,7 +327,7 @@ function prepare(input: SaveInput, now: string): Prepared {
   };
   return {
     row,
-    body: { html: hasContent ? html : '', text },
+    body: { html: hasContent ? html : '' },
     terms: hasContent ? indexTerms(`${text}\n${excerpt}`) : [],
     original: keys.original,
     others: keys.others,
@@ -394,19 +412,33 @@ function readError(e: unknown): LibraryError {
 
 // ---------------------------------------------------------------- shared write steps
 
-async function bumpRev(tx: WriteTx, ids: string[] | '*'): Promise<number> {
+/** One write transaction: its revision number and the bodies it indexed. */
+interface WriteCtx {
+  tx: WriteTx;
+  rev: number;
+  indexed: IndexedDoc[];
+}
+
+async function beginWrite(tx: WriteTx): Promise<WriteCtx> {
   const meta = tx.objectStore('meta');
   const rev = (((await meta.get('rev')) as number | undefined) ?? 0) + 1;
   await meta.put(rev, 'rev');
+  return { tx, rev, indexed: [] };
+}
+
+/** Finish a write: one segment for the bodies it indexed, and the change log entry. */
+async function endWrite(ctx: WriteCtx, ids: string[] | '*'): Promise<number> {
+  const { tx, rev } = ctx;
+  if (ctx.indexed.length) await tx.objectStore('segments').add(buildSegment(ctx.indexed));
   const changes = tx.objectStore('changes');
   await changes.put({ seq: rev, ids });
   if (rev > CHANGES_KEPT) await changes.delete(IDBKeyRange.upperBound(rev - CHANGES_KEPT));
-  return rev;
+  return ctx.indexed.length ? tx.objectStore('segments').count() : 0;
 }
 
-async function putBody(tx: WriteTx, id: string, body: Omit<StoredBody, 'id'>, terms: string[]): Promise<void> {
-  await tx.objectStore('bodies').put({ id, html: body.html, text: body.text });
-  await tx.objectStore('terms').put({ id, t: terms });
+async function putBody(ctx: WriteCtx, id: string, body: Omit<StoredBody, 'id'>, terms: string[]): Promise<void> {
+  await ctx.tx.objectStore('bodies').put({ id, html: body.html });
+  ctx.indexed.push({ id, seq: ctx.rev, terms });
 }
 
 function originalOf(r: { source: { url: string | null } | null }): string | null {
@@ -456,19 +488,20 @@ async function allocateId(tx: WriteTx, idKey: string): Promise<string> {
 
 type SaveOutcome = SaveManyResult & { rowId: string };
 
-async function saveInTx(tx: WriteTx, p: Prepared, now: string, ifExists: 'update' | 'skip'): Promise<SaveOutcome> {
+async function saveInTx(ctx: WriteCtx, p: Prepared, now: string, ifExists: 'update' | 'skip'): Promise<SaveOutcome> {
+  const { tx } = ctx;
   const existing = await findMatch(tx, p);
   const items = tx.objectStore('items');
   if (existing) {
     if (ifExists === 'skip') return { id: existing.id, rowId: existing.id, updated: false, skipped: true };
     const { row, contentChanged } = merge(existing, p, now);
     await items.put(row);
-    if (contentChanged) await putBody(tx, row.id, p.body, p.terms);
+    if (contentChanged) await putBody(ctx, row.id, p.body, p.terms);
     return { id: row.id, rowId: row.id, updated: true, skipped: false };
   }
   const id = await allocateId(tx, p.row.idKey);
   await items.put({ ...p.row, id });
-  await putBody(tx, id, p.body, p.terms);
+  await putBody(ctx, id, p.body, p.terms);
   return { id, rowId: id, updated: false, skipped: false };
 }
 
@@ -480,8 +513,7 @@ function createStores(db: DB): void {
   items.createIndex('urlKeys', 'urlKeys', { multiEntry: true });
   items.createIndex('titleKey', 'titleKey');
   db.createObjectStore('bodies', { keyPath: 'id' });
-  const terms = db.createObjectStore('terms', { keyPath: 'id' });
-  terms.createIndex('t', 't', { multiEntry: true });
+  db.createObjectStore('segments', { autoIncrement: true });
   db.createObjectStore('meta');
   db.createObjectStore('changes', { keyPath: 'seq' });
   db.createObjectStore('quarantine', { keyPath: 'qid', autoIncrement: true });
@@ -489,6 +521,8 @@ function createStores(db: DB): void {
 
 /** Move every record of a v1/v2 database into the current stores, merging duplicates. */
 async function migrateLegacy(tx: WriteTx, db: DB, oldVersion: number): Promise<void> {
+  const ctx = await beginWrite(tx);
+  const segments = tx.objectStore('segments');
   const legacy = tx.objectStore(LEGACY_STORE);
   let cursor = await legacy.openCursor();
   while (cursor) {
@@ -508,12 +542,16 @@ async function migrateLegacy(tx: WriteTx, db: DB, oldVersion: number): Promise<v
     if (item) {
       // a second copy of the same article (v1/v2 allowed duplicates) merges into the first
       const p = prepare({ ...item, text: null }, item.updatedAt);
-      await saveInTx(tx, p, item.updatedAt, 'update');
+      await saveInTx(ctx, p, item.updatedAt, 'update');
+      if (ctx.indexed.length >= MIGRATION_SEGMENT) {
+        await segments.add(buildSegment(ctx.indexed));
+        ctx.indexed = [];
+      }
     }
     cursor = await cursor.continue();
   }
   db.deleteObjectStore(LEGACY_STORE);
-  await bumpRev(tx, '*');
+  await endWrite(ctx, '*');
 }
 
 // ---------------------------------------------------------------- the cache
@@ -563,11 +601,17 @@ export class Library {
   private dbPromise: Promise<DB> | null = null;
   private cache: Cache | null = null;
   private syncing: Promise<Cache> | null = null;
+  private readonly segs = new SegmentSet();
+  private readonly autoCompact: boolean;
+  private compacting: Promise<unknown> | null = null;
+  /** the last error of a background merge (it is retried after the next save) */
+  lastCompactionError: unknown = null;
 
   constructor(options: LibraryOptions = {}) {
     this.factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
     this.name = options.name ?? DB_NAME;
     this.clock = options.now ?? (() => new Date());
+    this.autoCompact = options.autoCompact ?? true;
   }
 
   private now(): string {
@@ -611,9 +655,11 @@ export class Library {
           }
         });
       } else {
-        bumpRev(tx, '*').catch((e) => {
-          upgradeError = e;
-        });
+        beginWrite(tx)
+          .then((ctx) => endWrite(ctx, '*'))
+          .catch((e) => {
+            upgradeError = e;
+          });
       }
     });
     let db: DB;
@@ -631,17 +677,21 @@ export class Library {
       db.close();
       this.dbPromise = null;
       this.cache = null;
+      this.segs.clear();
     });
     db.addEventListener('close', () => {
       this.dbPromise = null;
       this.cache = null;
+      this.segs.clear();
     });
     return db;
   }
 
   /** Close the connection (it reopens on the next call). */
   async close(): Promise<void> {
+    await this.idle();
     const p = this.dbPromise;
+    this.segs.clear();
     this.dbPromise = null;
     this.cache = null;
     if (p) (await p.catch(() => null))?.close();
@@ -649,8 +699,11 @@ export class Library {
 
   // ------------------------------------------------------------ writing
 
-  /** One readwrite transaction over every store; all or nothing. */
-  private async write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+  /**
+   * One readwrite transaction over every store; all or nothing. `fn` returns its result and
+   * the ids it changed ('*' for everything).
+   */
+  private async write<T>(fn: (ctx: WriteCtx) => Promise<[T, string[] | '*']>): Promise<T> {
     const db = await this.db();
     let tx: WriteTx;
     try {
@@ -663,9 +716,12 @@ export class Library {
       (e: unknown) => e ?? new Error('transaction aborted'),
     );
     try {
-      const result = await fn(tx);
+      const ctx = await beginWrite(tx);
+      const [result, changed] = await fn(ctx);
+      const segmentCount = await endWrite(ctx, changed);
       const failed = await done;
       if (failed) throw failed;
+      if (segmentCount >= MERGE_FACTOR && this.autoCompact) this.scheduleCompaction();
       return result;
     } catch (e) {
       try {
@@ -685,10 +741,9 @@ export class Library {
   async save(input: SaveInput): Promise<SaveResult> {
     const now = this.now();
     const p = prepare(input, now);
-    const r = await this.write(async (tx) => {
-      const out = await saveInTx(tx, p, now, 'update');
-      await bumpRev(tx, [out.id]);
-      return out;
+    const r = await this.write(async (ctx) => {
+      const out = await saveInTx(ctx, p, now, 'update');
+      return [out, [out.id]];
     });
     return { id: r.id, updated: r.updated };
   }
@@ -713,14 +768,13 @@ export class Library {
       }
     });
     if (prepared.length === 0) return [];
-    return this.write(async (tx) => {
+    return this.write(async (ctx) => {
       const out: SaveManyResult[] = [];
       for (const p of prepared) {
-        const r = await saveInTx(tx, p, now, options.ifExists ?? 'update');
+        const r = await saveInTx(ctx, p, now, options.ifExists ?? 'update');
         out.push({ id: r.id, updated: r.updated, skipped: r.skipped });
       }
-      await bumpRev(tx, [...new Set(out.map((r) => r.id))]);
-      return out;
+      return [out, [...new Set(out.map((r) => r.id))]];
     });
   }
 
@@ -740,7 +794,7 @@ export class Library {
     if (typeof patch.progress === 'number' && Number.isFinite(patch.progress)) clean.progress = Math.min(1, Math.max(0, patch.progress));
     if (patch.tags !== undefined) clean.tags = normalizeTags(patch.tags);
     if (typeof patch.title === 'string' && patch.title.trim()) clean.title = patch.title.trim();
-    return this.write(async (tx) => {
+    return this.write(async ({ tx }) => {
       const items = tx.objectStore('items');
       const out: ItemRow[] = [];
       for (const id of ids) {
@@ -753,8 +807,7 @@ export class Library {
         await items.put(row);
         out.push(toItemRow(row));
       }
-      await bumpRev(tx, [...ids]);
-      return out;
+      return [out, [...ids]];
     });
   }
 
@@ -763,7 +816,7 @@ export class Library {
    * are not saved are ignored; a damaged record is deleted too (it is not in the result).
    */
   async delete(ids: string[]): Promise<SavedItem[]> {
-    return this.write(async (tx) => {
+    return this.write(async ({ tx }) => {
       const items = tx.objectStore('items');
       const bodies = tx.objectStore('bodies');
       const out: SavedItem[] = [];
@@ -776,11 +829,9 @@ export class Library {
         if (v.ok) out.push({ ...toItemRow(v.value), html: b.ok ? b.value.html : '' });
         await items.delete(id);
         await bodies.delete(id);
-        await tx.objectStore('terms').delete(id);
-        gone.push(id);
+        gone.push(id); // its body-index postings die with the row (search ignores unknown ids)
       }
-      if (gone.length) await bumpRev(tx, gone);
-      return out;
+      return [out, gone];
     });
   }
 
@@ -799,20 +850,20 @@ export class Library {
       return { row, p };
     });
     if (ready.length === 0) return;
-    await this.write(async (tx) => {
+    await this.write(async (ctx) => {
       for (const { row, p } of ready) {
-        await tx.objectStore('items').put(row);
-        await putBody(tx, row.id, p.body, p.terms);
+        await ctx.tx.objectStore('items').put(row);
+        await putBody(ctx, row.id, p.body, p.terms);
       }
-      await bumpRev(tx, ready.map((r) => r.row.id));
+      return [undefined, ready.map((r) => r.row.id)];
     });
   }
 
   /** Remove everything (records that could not be migrated too). */
   async clear(): Promise<void> {
-    await this.write(async (tx) => {
-      for (const s of ['items', 'bodies', 'terms', 'quarantine', 'changes']) await tx.objectStore(s).clear();
-      await bumpRev(tx, '*');
+    await this.write(async ({ tx }) => {
+      for (const s of ['items', 'bodies', 'segments', 'quarantine', 'changes']) await tx.objectStore(s).clear();
+      return [undefined, '*'];
     });
   }
 
@@ -1020,31 +1071,98 @@ export class Library {
   private async searchIds(cache: Cache, query: string): Promise<Map<string, number>> {
     const { terms, prefixLast } = parseQuery(query);
     if (terms.length === 0) return new Map();
-    const db = await this.db();
-    let bodyHits: string[][];
-    try {
-      const tx = db.transaction('terms', 'readonly');
-      const index = tx.objectStore('terms').index('t');
-      bodyHits = await Promise.all(
-        terms.map(async (t, i) => {
-          const cjk = CJK_START.test(t);
-          const last = prefixLast && i === terms.length - 1;
-          const prefix = (last && (t.length >= BODY_PREFIX_MIN || cjk)) || (cjk && [...t].length === 1);
-          const range = prefix ? IDBKeyRange.bound(t, `${t}\uffff`) : IDBKeyRange.only(t);
-          const keys = await index.getAllKeys(range, prefix ? PREFIX_CAP : undefined);
-          return [...new Set(keys.map(String))];
-        }),
-      );
-    } catch (e) {
-      throw readError(e);
-    }
-    const perTerm = terms.map((t, i) => ({
-      light: cache.light.match(t, prefixLast && i === terms.length - 1),
-      body: bodyHits[i],
-    }));
+    const segs = await this.syncSegments();
+    const perTerm = terms.map((t, i) => {
+      const last = prefixLast && i === terms.length - 1;
+      const cjk = CJK_START.test(t);
+      const prefix = (last && (t.length >= BODY_PREFIX_MIN || cjk)) || (cjk && [...t].length === 1);
+      return { light: cache.light.match(t, last), body: segs.lookup(t, prefix, PREFIX_CAP) };
+    });
     const scores = combineMatches(perTerm);
     for (const id of scores.keys()) if (!cache.rows.has(id)) scores.delete(id);
     return scores;
+  }
+
+  /** Load the body-index segments written since the last look (by any context), drop merged ones. */
+  private async syncSegments(): Promise<SegmentSet> {
+    const db = await this.db();
+    try {
+      const tx = db.transaction('segments', 'readonly');
+      const store = tx.objectStore('segments');
+      const keys = (await store.getAllKeys()) as number[];
+      const wanted = new Set(keys);
+      for (const k of this.segs.keys) if (!wanted.has(k)) this.segs.delete(k);
+      const missing = keys.filter((k) => !this.segs.has(k));
+      const loaded = await Promise.all(missing.map((k) => store.get(k) as Promise<SegmentData | undefined>));
+      missing.forEach((k, i) => {
+        const d = loaded[i];
+        if (d && Array.isArray(d.docs) && typeof d.terms === 'string') this.segs.add(k, d);
+      });
+      return this.segs;
+    } catch (e) {
+      throw readError(e);
+    }
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compacting) return;
+    this.compacting = this.compact()
+      .catch((e) => {
+        this.lastCompactionError = e;
+      })
+      .finally(() => {
+        this.compacting = null;
+      }) as Promise<unknown>;
+  }
+
+  /** Resolves when background index maintenance (segment merging) has finished. */
+  async idle(): Promise<void> {
+    while (this.compacting) await this.compacting;
+  }
+
+  /**
+   * Merge body-index segments: every group of MERGE_FACTOR segments of the same size tier
+   * (or, with `all`, everything) becomes one, without deleted items and superseded versions.
+   * Runs by itself in the background after saves; each merge is one transaction that changes
+   * nothing visible. Resolves the number of segments merged away.
+   */
+  async compact(options: { all?: boolean } = {}): Promise<number> {
+    let merged = 0;
+    for (;;) {
+      const segs = await this.syncSegments();
+      const sizes = segs.keys.map((k) => ({ k, docs: segs.docCount(k) }));
+      let pick: number[] = [];
+      if (options.all) {
+        if (sizes.length > 1) pick = sizes.map((x) => x.k);
+      } else {
+        const tiers = new Map<number, number[]>();
+        for (const { k, docs } of sizes) {
+          const tier = Math.floor(Math.log(Math.max(1, docs)) / Math.log(MERGE_FACTOR));
+          tiers.set(tier, [...(tiers.get(tier) ?? []), k]);
+        }
+        const full = [...tiers.entries()].filter(([, ks]) => ks.length >= MERGE_FACTOR).sort((a, b) => a[0] - b[0])[0];
+        if (full) pick = full[1].slice(0, MERGE_FACTOR);
+      }
+      if (pick.length < 2) return merged;
+      const db = await this.db();
+      const tx = db.transaction(['segments', 'items'], 'readwrite');
+      const store = tx.objectStore('segments');
+      const datas = (await Promise.all(pick.map((k) => store.get(k)))) as Array<SegmentData | undefined>;
+      if (datas.some((d) => !d)) {
+        // another context merged some of them first
+        await tx.done;
+        continue;
+      }
+      const alive = new Set((await tx.objectStore('items').getAllKeys()).map(String));
+      const out = mergeSegments(datas as SegmentData[], (id) => alive.has(id));
+      const key = (await store.add(out)) as number;
+      for (const k of pick) await store.delete(k);
+      await tx.done;
+      for (const k of pick) this.segs.delete(k);
+      this.segs.add(key, out);
+      merged += pick.length;
+      if (options.all) return merged;
+    }
   }
 }
 

@@ -11,13 +11,15 @@ async function snapshot(lib: Library) {
   return { list, items, search, stats: await lib.stats() };
 }
 
-/** Make `put` on one object store fail the way the browser does when it is full. */
+/** Make `put` and `add` on one object store fail the way the browser does when it is full. */
 function failPutsOn(storeName: string, error: () => Error) {
-  const original = IDBObjectStore.prototype.put;
-  return vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: unknown[]) {
-    if (this.name === storeName) throw error();
-    return original.apply(this, args as Parameters<typeof original>);
-  });
+  for (const method of ['put', 'add'] as const) {
+    const original = IDBObjectStore.prototype[method];
+    vi.spyOn(IDBObjectStore.prototype, method).mockImplementation(function (this: IDBObjectStore, ...args: unknown[]) {
+      if (this.name === storeName) throw error();
+      return original.apply(this, args as Parameters<typeof original>);
+    });
+  }
 }
 
 afterEach(() => {
@@ -46,7 +48,7 @@ describe('Library: a failed write leaves the library as it was', () => {
     const { id } = await lib.save(articleInput(1));
     await lib.update(id, { tags: ['t'] });
     const before = await snapshot(lib);
-    failPutsOn('terms', () => new DOMException('full', 'QuotaExceededError'));
+    failPutsOn('segments', () => new DOMException('full', 'QuotaExceededError'));
     await expect(lib.save(articleInput(1, { html: '<p>replacement text</p>', title: 'Changed title' }))).rejects.toMatchObject({ code: 'quota' });
     vi.restoreAllMocks();
     expect(await snapshot(lib)).toEqual(before);
