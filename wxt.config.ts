@@ -33,7 +33,16 @@ export default defineConfig({
       },
     },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'lectern@lectern.example', strict_min_version: '115.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'lectern@lectern.example',
+              strict_min_version: '115.0',
+              // Lectern collects nothing: no account, no server, no telemetry
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
       : {}),
   }),
 });
