@@ -60,6 +60,17 @@ describe('Lectern JSON export', () => {
     ]);
   });
 
+  it('drops fields of the wrong type (the store fills in defaults) but keeps the item', () => {
+    const text = JSON.stringify({
+      format: 'lectern',
+      version: 1,
+      exportedAt: '2026-01-01T00:00:00Z',
+      items: [{ url: 'https://ok.example/', title: 7, tags: 'x', progress: '0.5', savedAt: 'not a date', archived: 'yes', dir: 'up', leadImage: 'javascript:x', source: { name: 'S', url: 'ftp://x' }, aggregator: 'newagg', html: '<p>x</p>' }],
+    });
+    const [it] = ok(parseImport('json', text)).items;
+    expect(it).toEqual({ url: 'https://ok.example/', source: { name: 'S', url: null }, aggregator: 'newagg', unsanitisedHtml: '<p>x</p>', hasContent: true });
+  });
+
   it('refuses unreadable files with one clear message', () => {
     expect(err(parseImport('json', ''))).toBe('empty file');
     expect(err(parseImport('json', fixtureText('lectern-v99.json')))).toMatch(/^unsupported schema version 99/);

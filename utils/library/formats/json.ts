@@ -11,7 +11,7 @@
 import type { Source } from '../../types';
 import type { SavedItem } from '../types';
 import type { ImportedItem, ImportError, ImportResult } from './types';
-import { countsOf, httpUrl, jsonArrayElementOffsets, LineCounter, normaliseTags, urlProblem } from './util';
+import { countsOf, httpUrl, jsonArrayElementOffsets, LineCounter, normaliseTags, urlProblem, validDateString } from './util';
 
 export const LECTERN_FORMAT = 'lectern';
 /** Bump when the item layout changes incompatibly; import reads versions 1..LECTERN_JSON_VERSION. */
@@ -112,9 +112,10 @@ export function itemFromJson(v: unknown): ImportedItem | string {
     // ids this version does not know (a newer Lectern's) are kept as they are
     out.aggregator = v.aggregator as ImportedItem['aggregator'];
   }
-  set('published', strOrNull(v.published));
-  set('savedAt', str(v.savedAt));
-  set('updatedAt', str(v.updatedAt));
+  // dates are kept exactly as written when Date.parse reads them; unreadable ones are dropped
+  set('published', v.published === null ? null : (validDateString(v.published) ?? undefined));
+  set('savedAt', validDateString(v.savedAt) ?? undefined);
+  set('updatedAt', validDateString(v.updatedAt) ?? undefined);
   if (Array.isArray(v.tags)) out.tags = normaliseTags(v.tags);
   set('archived', bool(v.archived));
   set('favourite', bool(v.favourite));
