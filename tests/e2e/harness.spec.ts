@@ -41,3 +41,11 @@ test('the tab found by chrome.tabs.query in the worker is the test page', async 
   expect(tab.url).toBe(PAGE);
   expect(tab.id).toBeGreaterThan(0);
 });
+
+test('the "on top" probe reports what covers the page when no reader is open', async ({ page, server }) => {
+  const { notOnTop } = await import('./helpers');
+  await gotoFixture(page, server, PAGE, HTML, null, 0);
+  const bad = await notOnTop(page);
+  expect(bad.length).toBe(8); // every probe point hits the page itself
+  expect(bad.join(' ')).toMatch(/→ (html|body|p)/);
+});
