@@ -79,6 +79,14 @@ export interface OverlayOptions {
   onUserClose(): void;
 }
 
+function isModal(dialog: HTMLDialogElement): boolean {
+  try {
+    return dialog.matches(':modal');
+  } catch {
+    return dialog.open; // engines without :modal
+  }
+}
+
 function stop(event: Event): void {
   event.stopPropagation();
 }
@@ -179,7 +187,8 @@ export class Overlay {
     if (scroller && this.host.parentNode === this.doc.documentElement && this.dialog.open) {
       this.lastScrollTop = scroller.scrollTop;
     }
-    this.frame = this.view()?.requestAnimationFrame(this.trackScroll) ?? 0;
+    const view = this.view();
+    this.frame = typeof view?.requestAnimationFrame === 'function' ? view.requestAnimationFrame(this.trackScroll) : 0;
   };
 
   private view(): Window | null {
@@ -211,7 +220,7 @@ export class Overlay {
     this.alive = false;
     for (const observer of this.observers) observer.disconnect();
     this.observers = [];
-    if (this.frame) this.view()?.cancelAnimationFrame(this.frame);
+    if (this.frame) this.view()?.cancelAnimationFrame?.(this.frame);
     this.frame = 0;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
@@ -254,7 +263,7 @@ export class Overlay {
   /** true when the dialog is attached, modal and the element at the centre of the viewport. */
   isOnTop(): boolean {
     if (!this.alive || !this.host.isConnected || !this.dialog.open) return false;
-    if (!this.dialog.matches(':modal')) return false;
+    if (!isModal(this.dialog)) return false;
     const view = this.doc.defaultView;
     if (!view || typeof this.doc.elementFromPoint !== 'function') return true;
     const hit = this.doc.elementFromPoint(view.innerWidth / 2, view.innerHeight / 2);
