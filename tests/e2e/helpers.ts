@@ -249,3 +249,26 @@ export async function changeFontSize(page: Page, direction: 'larger' | 'smaller'
   }
   await closeSettings(page);
 }
+
+/** Overlay boxes that stick out of the viewport horizontally (the article scroller, toolbar controls). */
+export async function outsideViewport(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const root = document.querySelector('lectern-reader')?.shadowRoot;
+    if (!root) return ['no overlay'];
+    const body = root.querySelector('[data-testid="reader-body"]');
+    const boxes: Element[] = [...root.querySelectorAll('[data-testid], button')];
+    for (let el = body?.parentElement ?? null; el; el = el.parentElement) {
+      if (/(auto|scroll)/.test(getComputedStyle(el).overflowY)) boxes.push(el);
+    }
+    const w = document.documentElement.clientWidth || window.innerWidth;
+    const out: string[] = [];
+    for (const el of boxes) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if (r.left < -0.5 || r.right > window.innerWidth + 0.5) {
+        out.push(`${el.localName}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : el.className ? '.' + String(el.className) : ''} x=${Math.round(r.left)}..${Math.round(r.right)} (viewport 0..${window.innerWidth}, client ${w})`);
+      }
+    }
+    return out;
+  });
+}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, gotoFixture } from './fixtures';
-import { byTestId, countOccurrences, notOnTop, testIdText } from './helpers';
+import { byTestId, countOccurrences, notOnTop, outsideViewport, testIdText } from './helpers';
 import { E2E_PAGES } from './paths';
 
 /** dir / lang set INSIDE the shadow root on or above reader-body (not inherited from the page). */
@@ -30,6 +30,8 @@ test('an Arabic article reads right-to-left with lang="ar"', async ({ page, serv
   expect(countOccurrences(body, 'تخطط المكتبة لإضافة حافلة ثانية في العام المقبل')).toBe(1);
   expect(body).not.toContain('الأكثر قراءة');
   expect(await bodyLangDir(page)).toEqual({ dir: 'rtl', lang: 'ar', direction: 'rtl' });
+  // the reader (and its toolbar) sits inside the viewport on an RTL page too
+  expect.soft(await outsideViewport(page), 'overlay boxes outside the viewport').toEqual([]);
   expect(await lectern.closeReader()).toMatchObject({ ok: true });
 });
 
