@@ -428,6 +428,28 @@ export function buildSegment(input: IndexedDoc[]): SegmentData {
  * doc present in several of them, only its newest version.
  */
 export function mergeSegments(segments: SegmentData[], keep: (id: string, seq: number) => boolean): SegmentData {
+  const it = mergeSteps(segments, keep);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** mergeSegments that yields to the event loop every ~10 ms (a big merge takes ~1 s). */
+export async function mergeSegmentsAsync(segments: SegmentData[], keep: (id: string, seq: number) => boolean): Promise<SegmentData> {
+  const it = mergeSteps(segments, keep);
+  let t = Date.now();
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+    if (Date.now() - t > 10) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      t = Date.now();
+    }
+  }
+}
+
+function* mergeSteps(segments: SegmentData[], keep: (id: string, seq: number) => boolean): Generator<void, SegmentData> {
   const newest = new Map<string, number>();
   segments.forEach((s) => s.docs.forEach((id, i) => newest.set(id, Math.max(newest.get(id) ?? -1, s.seqs[i]))));
   const docs: string[] = [];
@@ -445,7 +467,8 @@ export function mergeSegments(segments: SegmentData[], keep: (id: string, seq: n
     return map;
   });
   const byTerm = new Map<string, number[]>();
-  segments.forEach((s, si) => {
+  for (let si = 0; si < segments.length; si++) {
+    const s = segments[si];
     const map = remaps[si];
     const terms = s.terms ? s.terms.split('\n') : [];
     for (let ti = 0; ti < terms.length; ti++) {
@@ -457,8 +480,10 @@ export function mergeSegments(segments: SegmentData[], keep: (id: string, seq: n
         list.push(n);
       });
       if (list && !byTerm.has(terms[ti])) byTerm.set(terms[ti], list);
+      if ((ti & 1023) === 1023) yield;
     }
-  });
+  }
+  yield;
   return encodeSegment(docs, seqs, byTerm);
 }
 
@@ -497,6 +522,10 @@ export class SegmentSet {
 
   docCount(key: number): number {
     return this.segs.get(key)?.data.docs.length ?? 0;
+  }
+
+  data(key: number): SegmentData | undefined {
+    return this.segs.get(key)?.data;
   }
 
   add(key: number, data: SegmentData): void {

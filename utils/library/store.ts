@@ -58,7 +58,7 @@ import {
   combineMatches,
   htmlToText,
   indexTerms,
-  mergeSegments,
+  mergeSegmentsAsync,
   parseQuery,
   type IndexedDoc,
   type SegmentData,
@@ -1144,17 +1144,22 @@ export class Library {
         if (full) pick = full[1].slice(0, MERGE_FACTOR);
       }
       if (pick.length < 2) return merged;
+      // merge outside any transaction (saves are not held up), from the segments in memory
+      const datas = pick.map((k) => segs.data(k)).filter((d): d is SegmentData => !!d);
+      if (datas.length !== pick.length) return merged;
       const db = await this.db();
-      const tx = db.transaction(['segments', 'items'], 'readwrite');
+      const alive = new Set((await db.getAllKeys('items')).map(String));
+      const out = await mergeSegmentsAsync(datas, (id) => alive.has(id));
+      // then swap them in one short transaction, unless another context merged them meanwhile
+      // (an item deleted or re-saved meanwhile is harmless: search skips unknown ids and older
+      // versions)
+      const tx = db.transaction('segments', 'readwrite');
       const store = tx.objectStore('segments');
-      const datas = (await Promise.all(pick.map((k) => store.get(k)))) as Array<SegmentData | undefined>;
-      if (datas.some((d) => !d)) {
-        // another context merged some of them first
+      const present = await Promise.all(pick.map((k) => store.count(k)));
+      if (present.some((n) => n === 0)) {
         await tx.done;
         continue;
       }
-      const alive = new Set((await tx.objectStore('items').getAllKeys()).map(String));
-      const out = mergeSegments(datas as SegmentData[], (id) => alive.has(id));
       const key = (await store.add(out)) as number;
       for (const k of pick) await store.delete(k);
       await tx.done;
