@@ -5,7 +5,7 @@
  * One recursive walk; no getComputedStyle, no layout.
  */
 import type { Adapter } from '../adapters/types';
-import { norm, textOf, tokensOf } from './dom';
+import { byTag, norm, textOf, tokensOf } from './dom';
 import { parseHtmlFragment } from './sanitize';
 
 /** class/id tokens (and adjacent-token pairs) of walls, banners and promo blocks */
@@ -25,7 +25,7 @@ const LABEL_RE =
 
 /** prose: a paragraph-like element with enough non-link text */
 function proseCount(el: Element, min = 80, stopAt = 3): number {
-  const ps = el.getElementsByTagName('p');
+  const ps = byTag(el, 'p');
   let n = 0;
   for (let i = 0; i < ps.length && n < stopAt; i++) {
     if (norm(ps[i].textContent).length >= min) n++;
@@ -37,7 +37,7 @@ export function linkDensity(el: Element): number {
   const total = textOf(el).length;
   if (!total) return 0;
   let links = 0;
-  const as = el.getElementsByTagName('a');
+  const as = byTag(el, 'a');
   for (let i = 0; i < as.length; i++) links += textOf(as[i]).length;
   return links / total;
 }
@@ -83,15 +83,27 @@ function copyShadowRoots(original: Document, copy: Document): number {
   const origBody = original.body;
   const copyBody = copy.body;
   if (!origBody || !copyBody) return 0;
-  const all = origBody.getElementsByTagName('*');
+  // one TreeWalker pass (no selector engine, no live collections)
   const hits: number[] = [];
-  for (let i = 0; i < all.length; i++) {
-    const sr = (all[i] as Element & { shadowRoot?: ShadowRoot | null }).shadowRoot;
-    if (sr && (sr.textContent ?? '').length >= 200 && sr.querySelector('p')) hits.push(i);
+  const found: Element[] = [];
+  const w = original.createTreeWalker(origBody, 1 /* SHOW_ELEMENT */);
+  let i = 0;
+  for (let n = w.nextNode(); n; n = w.nextNode(), i++) {
+    const sr = (n as Element & { shadowRoot?: ShadowRoot | null }).shadowRoot;
+    if (sr && (sr.textContent ?? '').length >= 200 && sr.querySelector('p')) {
+      hits.push(i);
+      found.push(n as Element);
+    }
   }
   if (!hits.length) return 0;
-  const copyAll = copyBody.getElementsByTagName('*');
-  const targets = hits.map((i) => [all[i], copyAll[i]] as const);
+  // the clone has the same light tree: the same walk order finds the same elements
+  const targets: (readonly [Element, Element])[] = [];
+  const cw = copy.createTreeWalker(copyBody, 1);
+  let j = 0;
+  let k = 0;
+  for (let n = cw.nextNode(); n && k < hits.length; n = cw.nextNode(), j++) {
+    if (j === hits[k]) targets.push([found[k++], n as Element] as const);
+  }
   for (const [orig, host] of targets) {
     const sr = (orig as Element & { shadowRoot: ShadowRoot }).shadowRoot;
     const frag = copy.createDocumentFragment();
@@ -140,7 +152,7 @@ export function cleanCopy(original: Document, copy: Document, opts: CleanOptions
   }
   const headlineText = opts.headline ? norm(opts.headline) : '';
   let h1: Element | null = null;
-  const h1s = copy.getElementsByTagName('h1');
+  const h1s = byTag(copy, 'h1');
   for (let i = 0; i < h1s.length; i++) {
     if (!headlineText || textOf(h1s[i]) === headlineText) {
       h1 = h1s[i];
@@ -148,10 +160,11 @@ export function cleanCopy(original: Document, copy: Document, opts: CleanOptions
     }
   }
   if (!regions.length) {
+    // no selector engine over the whole copy: ancestors of the headline, or a lone <article>
+    const arts = byTag(copy, 'article');
     const r =
-      copy.querySelector('[itemprop="articleBody"]') ??
-      h1?.closest('article') ??
-      (copy.getElementsByTagName('article').length === 1 ? copy.getElementsByTagName('article')[0] : null) ??
+      h1?.closest('[itemprop="articleBody"], article') ??
+      (arts.length === 1 ? arts[0] : null) ??
       h1?.closest('main, [role="main"]') ??
       null;
     if (r) regions = [r];
@@ -176,7 +189,7 @@ export function cleanCopy(original: Document, copy: Document, opts: CleanOptions
       } else if (c.nodeType === 1) {
         const child = c as Element;
         const tag = child.tagName.toUpperCase();
-        const inR = inRegion || regionSet.has(child);
+        const inR = inRegion || regionSet.has(child) || child.getAttribute('itemprop') === 'articleBody';
         if (tag === 'NOSCRIPT') {
           if (inR && unwrapNoscript(child)) report.noscripts++;
         } else if (!SKIP_WALK.has(tag)) {

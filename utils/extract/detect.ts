@@ -6,7 +6,7 @@
 import isProbablyReaderable from '@mozilla/readability/Readability-readerable.js';
 import type { Detection } from '../types';
 import { findAdapter, type Adapter } from '../adapters/index';
-import { metaContent, norm } from './dom';
+import { byTag, metaContent, norm } from './dom';
 import { isArticleNode, isListingNode, readJsonLd, type LdNode } from './jsonld';
 
 export interface PageSignals {
@@ -30,19 +30,19 @@ export function pageSignals(doc: Document, url: string): PageSignals {
   const ldArticle = ld.some(isArticleNode);
   const ldListing = ld.some(isListingNode);
   const ogType = metaContent(doc, 'og:type')?.toLowerCase() ?? null;
-  const h1s = doc.getElementsByTagName('h1');
+  const h1s = byTag(doc, 'h1');
   let proseParas = 0;
   let proseChars = 0;
-  const ps = doc.getElementsByTagName('p');
+  const ps = byTag(doc, 'p');
   for (let i = 0; i < ps.length && i < 400; i++) {
-    const len = norm(ps[i].textContent).length;
+    const len = (ps[i].textContent ?? '').trim().length;
     if (len >= 80) {
       proseParas++;
       proseChars += len;
     }
   }
   let signIn = false;
-  if (doc.querySelector('input[type="password"]')) {
+  if (byTag(doc, 'input').some((i) => (i.getAttribute('type') ?? '').toLowerCase() === 'password')) {
     let path = '';
     try {
       path = new URL(url).pathname;

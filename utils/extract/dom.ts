@@ -1,5 +1,17 @@
 /** Small pure DOM helpers shared by the pipeline (no HTML writing here). */
 
+/**
+ * Elements by tag name as a plain array. jsdom's live HTMLCollection re-validates on every
+ * `.length` read, so loops over it must read the length once.
+ */
+export function byTag(root: Element | Document | DocumentFragment, tag: string): Element[] {
+  const c = (root as Element).getElementsByTagName(tag);
+  const n = c.length;
+  const out: Element[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = c[i];
+  return out;
+}
+
 /** Collapse whitespace runs to one space and trim. */
 export function norm(s: string | null | undefined): string {
   return (s ?? '').replace(/[\s\u00a0\u200b]+/g, ' ').trim();
@@ -45,13 +57,31 @@ export function isHomepage(url: string): boolean {
   }
 }
 
+const metaCache = new WeakMap<Document, Map<string, string>>();
+
+/** All <meta> name/property/itemprop values of a document, read once (lower-case keys). */
+function metaMap(doc: Document): Map<string, string> {
+  let m = metaCache.get(doc);
+  if (m) return m;
+  m = new Map();
+  const metas = byTag(doc, 'meta');
+  for (let i = 0; i < metas.length; i++) {
+    const el = metas[i];
+    const content = el.getAttribute('content');
+    if (content == null) continue;
+    for (const attr of ['property', 'name', 'itemprop', 'http-equiv']) {
+      const k = el.getAttribute(attr);
+      if (k && !m.has(k.toLowerCase())) m.set(k.toLowerCase(), content);
+    }
+  }
+  metaCache.set(doc, m);
+  return m;
+}
+
 export function metaContent(doc: Document, ...keys: string[]): string | null {
+  const m = metaMap(doc);
   for (const key of keys) {
-    const el =
-      doc.querySelector(`meta[property="${key}"]`) ??
-      doc.querySelector(`meta[name="${key}"]`) ??
-      doc.querySelector(`meta[itemprop="${key}"]`);
-    const v = norm(el?.getAttribute('content'));
+    const v = norm(m.get(key.toLowerCase()));
     if (v) return v;
   }
   return null;

@@ -33,7 +33,12 @@ function collect(v: unknown, out: LdNode[], depth: number): void {
   if (n.mainEntity && typeof n.mainEntity === 'object') collect(n.mainEntity, out, depth + 1);
 }
 
+const ldCache = new WeakMap<Document, LdNode[]>();
+
+/** Every JSON-LD node of the page (parsed once per document; treat the result as read-only). */
 export function readJsonLd(doc: Document): LdNode[] {
+  const cached = ldCache.get(doc);
+  if (cached) return cached;
   const out: LdNode[] = [];
   const scripts = doc.querySelectorAll('script[type="application/ld+json"]');
   for (let i = 0; i < scripts.length && i < 20; i++) {
@@ -45,6 +50,7 @@ export function readJsonLd(doc: Document): LdNode[] {
       /* ignore broken blocks */
     }
   }
+  ldCache.set(doc, out);
   return out;
 }
 

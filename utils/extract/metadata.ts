@@ -4,7 +4,7 @@
  */
 import type { LeadImage } from '../types';
 import type { Adapter } from '../adapters/types';
-import { absUrl, metaContent, norm, textOf } from './dom';
+import { absUrl, byTag, metaContent, norm, textOf } from './dom';
 import { ldNames, ldString, ldUrl, type LdNode } from './jsonld';
 
 const JUNK_ANCESTOR = '[role="dialog"], dialog, [aria-modal="true"], template, noscript, nav, footer';
@@ -30,7 +30,7 @@ export function findTitle(doc: Document, ld: LdNode | null, siteNames: string[])
   const refs = [ldString(ld?.headline), metaContent(doc, 'og:title', 'twitter:title'), norm(doc.title)]
     .filter((x): x is string => !!x)
     .map((r) => simplify(stripTitleSuffix(r, siteNames)));
-  const h1s = doc.getElementsByTagName('h1');
+  const h1s = byTag(doc, 'h1');
   let firstOk: Element | null = null;
   for (let i = 0; i < h1s.length && i < 20; i++) {
     const h = h1s[i];
@@ -47,6 +47,7 @@ export function findTitle(doc: Document, ld: LdNode | null, siteNames: string[])
 }
 
 const BY_PREFIX = /^(?:(?:story|written|words|reporting|text|article)\s+by|by|von|par|por|door|di)\s*[:\-–]?\s+/i;
+const BYLINE_CLASS = /(?:^|[\s_-])(?:byline|author|authors|story-by|storyby|article-author|writer)(?:$|[\s_-])|Byline/;
 const CURATOR = /\b(flipped|curated|shared|posted|saved|clipped|collected|recommended|picked)\s+(into|by|in)\b/i;
 
 /** Clean a visible byline: drop "By"/"Story by", cut at dates and separators; null when it is not a name. */
@@ -116,25 +117,39 @@ export function findByline(
     const b = el && !el.closest(JUNK_ANCESTOR) ? tryClean(el.textContent) : null;
     if (b) return b;
   }
-  // 2. marked-up author links / byline blocks near the headline
-  const authorLinks = container.querySelectorAll('[rel="author"], [itemprop="author"]');
+  // 2. marked-up author links / byline blocks near the headline (one element walk, no selector engine)
+  const authorLinks: Element[] = [];
+  let bylineEl: Element | null = null;
+  const w = doc.createTreeWalker(container, 1 /* SHOW_ELEMENT */);
+  let scanned = 0;
+  for (let n = w.nextNode() as Element | null; n && scanned < 4000; n = w.nextNode() as Element | null, scanned++) {
+    const rel = n.getAttribute('rel');
+    const prop = n.getAttribute('itemprop');
+    if ((rel && /(^|\s)author(\s|$)/i.test(rel)) || prop === 'author') {
+      if (authorLinks.length < 6) authorLinks.push(n);
+      continue;
+    }
+    if (!bylineEl) {
+      const cls = n.getAttribute('class');
+      if (cls && BYLINE_CLASS.test(cls) && !n.closest(JUNK_ANCESTOR)) bylineEl = n;
+      else if (!cls && /byline/i.test(n.getAttribute('data-testid') ?? '')) bylineEl = n;
+    }
+  }
   if (authorLinks.length) {
     const first = authorLinks[0];
     const names: string[] = [];
-    for (let i = 0; i < authorLinks.length && i < 6; i++) {
-      const el = authorLinks[i];
+    for (const el of authorLinks) {
       const nameEl = el.querySelector('[itemprop="name"]') ?? el;
-      const n = tryClean(nameEl.textContent);
-      if (n && !names.includes(n)) names.push(n);
+      const nm = tryClean(nameEl.textContent);
+      if (nm && !names.includes(nm)) names.push(nm);
     }
     if (names.length > 1 && first.parentElement) {
       const whole = tryClean(first.parentElement.textContent);
-      if (whole && names.every((n) => whole.includes(n))) return whole;
+      if (whole && names.every((nm) => whole.includes(nm))) return whole;
     }
     if (names.length) return names.length > 1 ? joinNames(names) : names[0];
   }
-  const bylineEl = container.querySelector('.byline, .author, .story-by, [class*="byline"], [class*="Byline"], [data-testid*="byline"]');
-  if (bylineEl && !bylineEl.closest(JUNK_ANCESTOR)) {
+  if (bylineEl) {
     const b = tryClean(bylineEl.textContent);
     if (b && (!ldAuthors.length || ldAuthors.some((a) => b.includes(a)))) return b;
   }
@@ -181,11 +196,14 @@ export function findPublished(doc: Document, h1: Element | null, ld: LdNode | nu
     metaContent(doc, 'article:published_time', 'og:article:published_time', 'datePublished', 'pdate', 'publish-date',
       'parsely-pub-date', 'sailthru.date', 'dc.date', 'dc.date.issued', 'date', 'pubdate'),
   ];
-  const container = articleContainer(h1, doc);
-  const time = container.querySelector('time[datetime]') ?? doc.querySelector('time[datetime][pubdate], [itemprop="datePublished"]');
-  cands.push(time?.getAttribute('datetime') ?? time?.getAttribute('content'));
   for (const c of cands) {
     const d = normalizeDate(c);
+    if (d) return d;
+  }
+  // a <time datetime> near the headline (getElementsByTagName: no selector engine)
+  const times = byTag(articleContainer(h1, doc), 'time');
+  for (let i = 0; i < times.length && i < 10; i++) {
+    const d = normalizeDate(times[i].getAttribute('datetime'));
     if (d) return d;
   }
   return null;
@@ -254,7 +272,7 @@ export function findLeadImage(
   const metaImg = metaContent(doc, 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src') ?? ldUrl(ld?.image);
   const wanted = metaImg ? basename(metaImg) : '';
   const container = articleContainer(h1, doc);
-  const imgs = container.getElementsByTagName('img');
+  const imgs = byTag(container, 'img');
   let first: { img: Element; src: string } | null = null;
   for (let i = 0; i < imgs.length && i < 40; i++) {
     const img = imgs[i];

@@ -3,7 +3,7 @@
  * lazy images, duplicated headline/byline at the top, interleaved promo blocks that survived,
  * paragraphs duplicated by un-hiding a collapsed copy.
  */
-import { norm, textOf } from './dom';
+import { byTag, norm, textOf } from './dom';
 import { imageSrc } from './metadata';
 import { removeLabelBlocks } from './clean';
 
@@ -11,6 +11,18 @@ const LABEL_RE =
   /^(?:advertisements?|advertising|sponsored(?: content)?|story continues(?: below)?|continue reading|read (?:the )?full (?:article|story)|read more|ad feedback|recommended(?: for you)?|related(?: stories| articles| coverage| content)?|trending(?: now)?|most (?:read|popular)|up next|more for you|you (?:may|might) also like|top stories)\s*[:›»>]?$/i;
 const CURATOR_RE = /^(?:flipped|curated|shared|clipped|collected)\s+(?:into|by|in)\b/i;
 const BYLINE_RE = /^(?:(?:story|written|words|reporting)\s+by|by)\s+\S/i;
+
+const CONTAINER_TAGS = new Set(['IMG', 'FIGURE', 'PICTURE', 'SVG', 'svg', 'P', 'DIV', 'H1', 'H2', 'H3', 'UL', 'OL', 'BLOCKQUOTE', 'TABLE', 'SECTION', 'ARTICLE']);
+const LEAF_TAGS = new Set(['P', 'LI', 'H2', 'H3', 'H4', 'DIV', 'UL', 'OL', 'BLOCKQUOTE']);
+
+/** does any descendant (checked two levels deep; cheap) have one of these tags? */
+function hasChildTag(el: Element, tags: Set<string>): boolean {
+  for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
+    if (tags.has(c.tagName)) return true;
+    for (let g = c.firstElementChild; g; g = g.nextElementSibling) if (tags.has(g.tagName)) return true;
+  }
+  return false;
+}
 
 function simplify(s: string): string {
   return norm(s).toLowerCase().replace(/[‘’']/g, "'").replace(/[“”"]/g, '"');
@@ -25,7 +37,7 @@ export interface PostCleanInput {
 export function postClean(root: Element, input: PostCleanInput): void {
   const doc = root.ownerDocument;
   // lazy images: the real file is in data-src when src is a placeholder
-  const imgs = root.getElementsByTagName('img');
+  const imgs = byTag(root, 'img');
   for (let i = 0; i < imgs.length; i++) {
     const img = imgs[i];
     const real = imageSrc(img);
@@ -55,7 +67,7 @@ export function postClean(root: Element, input: PostCleanInput): void {
   for (let i = 0; i < blocks.length && checked < 12; i++) {
     const b = blocks[i];
     if (!root.contains(b)) continue;
-    if (b.querySelector('img, figure, picture, svg, p, div, h1, h2, h3, ul, ol, blockquote, table')) continue;
+    if (hasChildTag(b, CONTAINER_TAGS)) continue;
     const t = simplify(b.textContent ?? '');
     if (!t) continue;
     checked++;
@@ -76,7 +88,7 @@ export function postClean(root: Element, input: PostCleanInput): void {
   for (let i = 0; i < paras.length; i++) {
     const p = paras[i];
     if (!root.contains(p)) continue;
-    if (p.querySelector('p, li, h2, h3, h4')) continue;
+    if (hasChildTag(p, LEAF_TAGS)) continue;
     const t = norm(p.textContent);
     if (t.length < 40) continue;
     if (seen.has(t)) {
