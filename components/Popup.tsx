@@ -11,7 +11,13 @@ export interface PopupProps {
   close?: () => void;
 }
 
+/**
+ * The tab the popup is about: the active tab of its window; `popup.html?tabId=N` names one
+ * explicitly (so the popup can be opened in a tab of its own, e.g. by tests).
+ */
 async function activeTab(): Promise<number | undefined> {
+  const named = Number(new URLSearchParams(location.search).get('tabId'));
+  if (Number.isInteger(named) && named > 0) return named;
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab?.id;
 }
