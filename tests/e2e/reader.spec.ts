@@ -88,6 +88,12 @@ for (const fx of pages) {
       await expect(byTestId(page, 'reader-body')).toHaveCount(0);
       const msgText = await overlayText(page);
       for (const word of ['Subscribe', 'Sign in', 'Open app', 'Advertisement']) expect(msgText).not.toContain(word);
+      // "a way to show the page anyway": the message offers a button that reads the page regardless
+      const force = byTestId(page, 'reader-message').getByRole('button');
+      await expect(force, 'reader-message offers a way to read the page anyway').toHaveCount(1);
+      await force.click();
+      await expect(byTestId(page, 'reader-body').or(byTestId(page, 'reader-message').filter({ hasNotText: msgText.slice(0, 20) }))).toHaveCount(1);
+      expect(await hostCount(page)).toBe(1);
       expect(await lectern.closeReader()).toMatchObject({ ok: true });
       await expect(page.locator('lectern-reader')).toHaveCount(0);
       return;
@@ -95,7 +101,9 @@ for (const fx of pages) {
 
     // ---- article: Read → the overlay with the clean article
     test.info().annotations.push({ type: 'auto-opened', description: String((await hostCount(page)) > 0) });
+    const t0 = Date.now();
     const res = await lectern.openReader();
+    test.info().annotations.push({ type: 'openReader-ms', description: String(Date.now() - t0) });
     expect(res, JSON.stringify(res)).toMatchObject({ ok: true });
     expect(await hostCount(page), 'exactly one <lectern-reader>').toBe(1);
     await expect(byTestId(page, 'reader-body')).toHaveCount(1);
