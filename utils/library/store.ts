@@ -80,6 +80,8 @@ const CHANGES_KEPT = 500;
  */
 const BODY_PREFIX_MIN = 4;
 const PREFIX_CAP = 20_000;
+/** Up to this many rows, an unfiltered list() before the first full load reads them by cursor. */
+const FIRST_PAGE_MAX = 200;
 const CJK_START = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 // ---------------------------------------------------------------- public types
@@ -565,7 +567,8 @@ interface Cache {
 }
 
 function newestFirst(a: ItemRow, b: ItemRow): number {
-  return b.savedAt < a.savedAt ? -1 : b.savedAt > a.savedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  // same order as a 'prev' cursor on the savedAt index: equal times, greater id first
+  return b.savedAt < a.savedAt ? -1 : b.savedAt > a.savedAt ? 1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
 function matchesFilter(r: ItemRow, f: ListFilter | undefined): boolean {
@@ -899,7 +902,8 @@ export class Library {
   async list(options: ListOptions = {}): Promise<ListResult> {
     const { filter, query, limit = Infinity, offset = 0 } = options;
     const q = (query ?? '').trim();
-    if (!q && isEmptyFilter(filter) && !this.cache) return this.firstPage(offset, limit);
+    // a popup's first page before anything is loaded: read just those rows through the index
+    if (!q && isEmptyFilter(filter) && !this.cache && offset + limit <= FIRST_PAGE_MAX) return this.firstPage(offset, limit);
     const cache = await this.sync();
     let rows: ItemRow[];
     if (q) {

@@ -11,6 +11,7 @@ import { articleHtml, articleInput, rng, vocabulary } from './helpers';
 import { Library, type SaveInput } from '../../../utils/library/store';
 import { LightIndex, htmlToText, indexTerms } from '../../../utils/library/search';
 
+
 const N = Number(process.argv[2] ?? 10_000);
 const KB = Number(process.argv[3] ?? 30);
 const vocab = vocabulary(50_000);
@@ -102,14 +103,18 @@ async function main() {
       q.onsuccess = () => res(q.result as T[]);
     });
   const rows = await all<object>('items');
-  const terms = await all<{ t: string[] }>('terms');
+  await cold.idle();
+  const segments = await all<{ docs: string[]; terms: string; postings: Uint8Array; offsets: Uint32Array }>('segments');
   const rowBytes = rows.reduce((s, x) => s + JSON.stringify(x).length, 0);
-  const termEntries = terms.reduce((s, x) => s + x.t.length, 0);
-  const termBytes = terms.reduce((s, x) => s + x.t.reduce((a, w) => a + w.length + 12, 0), 0);
+  const segBytes = segments.reduce((s, x) => s + x.postings.byteLength + x.offsets.byteLength + x.terms.length * 2 + x.docs.length * 14, 0);
+  const postings = segments.reduce((s, x) => {
+    let n = 0;
+    for (const b of x.postings) if (b < 0x80) n++;
+    return s + n;
+  }, 0);
   const light = new LightIndex();
-  light.load(((await cold.list()).items));
+  light.load((await cold.list()).items);
   const lightJson = JSON.stringify((light as unknown as { ms: object }).ms).length;
-
   console.log(JSON.stringify({
     items: N,
     htmlKB: KB,
@@ -124,9 +129,9 @@ async function main() {
     saveP50: fmt(pct(saveTimes, 50)),
     saveP95: fmt(pct(saveTimes, 95)),
     rowsMB: +(rowBytes / 1e6).toFixed(1),
-    bodyTermEntries: termEntries,
-    bodyTermsPerItem: Math.round(termEntries / terms.length),
-    bodyTermIndexMB_est: +(termBytes / 1e6).toFixed(1),
+    bodyIndexSegments: segments.length,
+    bodyIndexPostings: postings,
+    bodyIndexMB: +(segBytes / 1e6).toFixed(1),
     titleIndexJsonMB: +(lightJson / 1e6).toFixed(2),
     heapGB: +(process.memoryUsage().heapUsed / 1e9).toFixed(2),
     hits,

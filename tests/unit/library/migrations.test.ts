@@ -137,7 +137,7 @@ describe('opening a database of every earlier version', () => {
 
   it('v2 database: records migrate with their tags and reading state', async () => {
     const factory = new IDBFactory();
-    await legacyDb(factory, 2, [v2, { ...v2, id: 'v2-0002', url: 'https://p.example/a', source: null, status: 'archived', tags: [], title: 'Archived thing', html: '<p>Nothing about trade here.</p>', excerpt: '' }]);
+    await legacyDb(factory, 2, [v2, { ...v2, id: 'v2-0002', url: 'https://p.example/a', source: null, status: 'archived', tags: [], title: 'Archived thing', savedAt: '2026-04-01T08:00:00.000Z', html: '<p>Nothing about trade here.</p>', excerpt: '' }]);
     const lib = new Library({ indexedDB: factory });
     const { items, damaged } = await lib.list();
     expect(damaged).toEqual([]);

@@ -284,3 +284,15 @@ describe('Library: saveMany (imports)', () => {
     expect((await lib.list()).total).toBe(0);
   });
 });
+
+describe('Library: order of items saved at the same moment', () => {
+  it('is the same from the first-page cursor and from the loaded list', async () => {
+    const { lib, factory } = freshLibrary({ now: () => new Date('2026-05-05T05:05:05Z') });
+    for (let i = 0; i < 12; i++) await lib.save(articleInput(i));
+    const { Library } = await import('../../../utils/library/store');
+    const cold = new Library({ indexedDB: factory });
+    const viaCursor = (await cold.list({ limit: 12 })).items.map((r) => r.id);
+    const viaCache = (await lib.list({ filter: { archived: false } })).items.map((r) => r.id);
+    expect(viaCursor).toEqual(viaCache);
+  });
+});
