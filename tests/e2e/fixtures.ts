@@ -64,7 +64,9 @@ export class FixtureServer {
 
   /** Serve `body` (HTML) at exactly `url`; assets on the same host by basename from `assetDir`. */
   serve(url: string, body: string | Buffer, assetDir: string | null = null, contentType = 'text/html; charset=utf-8'): void {
-    this.pages.set(url, { body: Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, assetDir });
+    // requests never carry the fragment
+    const key = url.replace(/#.*$/, '');
+    this.pages.set(key, { body: Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, assetDir });
   }
 
   /** The asset file a request maps to, or null. */
