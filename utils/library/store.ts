@@ -244,6 +244,7 @@ interface Prepared {
 
 type DB = IDBPDatabase<unknown>;
 type WriteTx = IDBPTransaction<unknown, string[], 'readwrite' | 'versionchange'>;
+type AnyTx = IDBPTransaction<unknown, string[], IDBTransactionMode>;
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v.trim() ? v.trim() : null;
@@ -448,7 +449,7 @@ function originalOf(r: { source: { url: string | null } | null }): string | null
 }
 
 /** Find the entry a save merges into, in the dedupe match order (identity.ts). */
-async function findMatch(tx: WriteTx, p: Prepared): Promise<StoredRow | null> {
+async function findMatch(tx: AnyTx, p: Prepared): Promise<StoredRow | null> {
   const items = tx.objectStore('items');
   const byUrl = items.index('urlKeys');
   const newOriginal = originalOf(p.row);
@@ -834,6 +835,15 @@ export class Library {
         await bodies.delete(id);
         gone.push(id); // its body-index postings die with the row (search ignores unknown ids)
       }
+      // records kept aside by a migration are deleted by the id they had
+      const quarantine = tx.objectStore('quarantine');
+      const wanted = new Set(ids);
+      for (const q of (await quarantine.getAll()) as Array<{ qid: number; id: string }>) {
+        if (wanted.has(q.id) || wanted.has(`quarantine-${q.qid}`)) {
+          await quarantine.delete(q.qid);
+          gone.push(q.id);
+        }
+      }
       return [out, gone];
     });
   }
@@ -871,6 +881,50 @@ export class Library {
   }
 
   // ------------------------------------------------------------ reading
+
+  /**
+   * The saved entry a page would be saved into (same match order as save()), or null: lets the
+   * popup show "saved" for the current page. Only `url` is required.
+   */
+  async findSaved(input: SaveInput): Promise<ItemRow | null> {
+    const p = prepare(input, this.now());
+    const db = await this.db();
+    try {
+      const tx = db.transaction(['items'], 'readonly') as unknown as AnyTx;
+      const row = await findMatch(tx, p);
+      return row ? toItemRow(row) : null;
+    } catch (e) {
+      throw readError(e);
+    }
+  }
+
+  /**
+   * Several items with their html, newest first (all when `ids` is omitted): for exports.
+   * Damaged records are skipped and reported.
+   */
+  async getMany(ids?: string[]): Promise<{ items: SavedItem[]; damaged: DamagedRecord[] }> {
+    const cache = await this.sync();
+    const rows = ids ? ids.map((id) => cache.rows.get(id)).filter((r): r is ItemRow => !!r) : this.ordered(cache);
+    if (ids) rows.sort(newestFirst);
+    const db = await this.db();
+    const damaged: DamagedRecord[] = ids ? [] : [...cache.damaged.values()];
+    const items: SavedItem[] = [];
+    try {
+      const tx = db.transaction('bodies', 'readonly');
+      const store = tx.objectStore('bodies');
+      const bodies = await Promise.all(rows.map((r) => store.get(r.id)));
+      rows.forEach((r, i) => {
+        const raw = bodies[i];
+        if (raw === undefined) return void items.push({ ...toItemRow(r), html: '' });
+        const b = validateBody(raw);
+        if (b.ok) items.push({ ...toItemRow(r), html: b.value.html });
+        else damaged.push({ id: r.id, error: b.error, store: 'bodies' });
+      });
+    } catch (e) {
+      throw readError(e);
+    }
+    return { items, damaged };
+  }
 
   /** One item with its html; null when not saved; LibraryError 'damaged' when it cannot be read. */
   async get(id: string): Promise<SavedItem | null> {

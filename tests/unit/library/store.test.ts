@@ -296,3 +296,23 @@ describe('Library: order of items saved at the same moment', () => {
     expect(viaCursor).toEqual(viaCache);
   });
 });
+
+describe('Library: findSaved and getMany', () => {
+  it('findSaved tells whether a page is already saved, by the same match rules', async () => {
+    const { lib } = freshLibrary();
+    const { id } = await lib.save(articleInput(4));
+    expect((await lib.findSaved({ url: 'https://www.inkl.com/news/story-4#x' }))!.id).toBe(id);
+    expect((await lib.findSaved({ url: 'https://www.yahoo.com/news/x.html', source: { name: 'P', url: 'https://publisher4.example/news/story-4?utm_source=y' } }))!.id).toBe(id);
+    expect(await lib.findSaved({ url: 'https://www.inkl.com/news/story-5' })).toBeNull();
+  });
+
+  it('getMany returns items with html, newest first, all or by ids', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const a = await lib.save(articleInput(1));
+    const b = await lib.save(articleInput(2));
+    const all = await lib.getMany();
+    expect(all.items.map((i) => i.id)).toEqual([b.id, a.id]);
+    expect(all.items[1].html).toContain('story 1');
+    expect((await lib.getMany([a.id, 'unknown'])).items.map((i) => i.id)).toEqual([a.id]);
+  });
+});
