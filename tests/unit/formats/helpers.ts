@@ -2,7 +2,9 @@
 import { JSDOM } from 'jsdom';
 import type { SavedItem } from '../../../utils/library/types';
 
-export const parseHtml = (html: string): Document => new JSDOM(`<!DOCTYPE html><body>${html}</body>`).window.document;
+/** What the extension passes in a page/popup: DOMParser (here jsdom's, one window for all). */
+const domParser = new (new JSDOM('').window.DOMParser)();
+export const parseHtml = (html: string): Document => domParser.parseFromString(html, 'text/html');
 
 /** 1×1 PNG and GIF, as data: URLs. */
 export const PNG_1PX =
