@@ -352,13 +352,14 @@ export interface IndexedDoc {
   terms: string[];
 }
 
-function encodePostings(lists: number[][]): { offsets: Uint32Array; postings: Uint8Array } {
+function* encodePostings(lists: number[][]): Generator<void, { offsets: Uint32Array; postings: Uint8Array }> {
   let size = 0;
   for (const l of lists) size += l.length * 3;
   let buf = new Uint8Array(Math.max(16, size));
   const offsets = new Uint32Array(lists.length + 1);
   let pos = 0;
   for (let i = 0; i < lists.length; i++) {
+    if ((i & 2047) === 2047) yield;
     offsets[i] = pos;
     let prev = -1;
     for (const v of lists[i]) {
@@ -397,10 +398,19 @@ function decodePostings(postings: Uint8Array, from: number, to: number, out: (v:
   }
 }
 
-function encodeSegment(docs: string[], seqs: number[], byTerm: Map<string, number[]>): SegmentData {
+function* encodeSteps(docs: string[], seqs: number[], byTerm: Map<string, number[]>): Generator<void, SegmentData> {
   const terms = [...byTerm.keys()].sort();
-  const { offsets, postings } = encodePostings(terms.map((t) => byTerm.get(t)!));
+  yield;
+  const { offsets, postings } = yield* encodePostings(terms.map((t) => byTerm.get(t)!));
   return { docs, seqs, terms: terms.join('\n'), offsets, postings };
+}
+
+function encodeSegment(docs: string[], seqs: number[], byTerm: Map<string, number[]>): SegmentData {
+  const it = encodeSteps(docs, seqs, byTerm);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+  }
 }
 
 /** Build a segment from freshly indexed documents (a later doc with the same id wins). */
@@ -484,7 +494,7 @@ function* mergeSteps(segments: SegmentData[], keep: (id: string, seq: number) =>
     }
   }
   yield;
-  return encodeSegment(docs, seqs, byTerm);
+  return yield* encodeSteps(docs, seqs, byTerm);
 }
 
 interface LoadedSegment {

@@ -70,6 +70,11 @@ export const DB_NAME = 'lectern-library';
 const STORES = ['items', 'bodies', 'segments', 'meta', 'changes', 'quarantine'] as const;
 /** Merge body-index segments once this many of one size tier exist (log-structured merge). */
 const MERGE_FACTOR = 8;
+/**
+ * Background merges stop at segments of this many items (a merge of 8 × 512 takes ~0.3 s of
+ * JS, spread over 10 ms slices); bigger ones are merged only by an explicit compact({ all }).
+ */
+const MAX_MERGE_DOCS = 4096;
 /** During a migration, one body-index segment per this many items. */
 const MIGRATION_SEGMENT = 500;
 const CHANGES_KEPT = 500;
@@ -962,8 +967,7 @@ export class Library {
     let rows: ItemRow[];
     if (q) {
       const ids = await this.searchIds(cache, q);
-      rows = [...ids.keys()].map((id) => cache.rows.get(id)!).filter((r) => r && matchesFilter(r, filter));
-      rows.sort(newestFirst);
+      rows = this.ordered(cache).filter((r) => ids.has(r.id) && matchesFilter(r, filter));
     } else {
       rows = this.ordered(cache).filter((r) => matchesFilter(r, filter));
     }
@@ -977,9 +981,13 @@ export class Library {
     const q = query.trim();
     if (!q) return this.list({ filter, limit, offset });
     const scores = await this.searchIds(cache, q);
-    const rows = [...scores.keys()].map((id) => cache.rows.get(id)!).filter((r) => r && matchesFilter(r, filter));
-    rows.sort((a, b) => scores.get(b.id)! - scores.get(a.id)! || newestFirst(a, b));
-    return { items: page(rows, offset, limit).map(toItemRow), total: rows.length, damaged: [...cache.damaged.values()] };
+    const hits: Array<{ s: number; r: ItemRow }> = [];
+    for (const [id, sc] of scores) {
+      const r = cache.rows.get(id);
+      if (r && matchesFilter(r, filter)) hits.push({ s: sc, r });
+    }
+    hits.sort((a, b) => b.s - a.s || newestFirst(a.r, b.r));
+    return { items: page(hits, offset, limit).map((h) => toItemRow(h.r)), total: hits.length, damaged: [...cache.damaged.values()] };
   }
 
   /** Load every list row and the title/author/publisher/tag index now (e.g. after first paint). */
@@ -1195,6 +1203,7 @@ export class Library {
       } else {
         const tiers = new Map<number, number[]>();
         for (const { k, docs } of sizes) {
+          if (docs >= MAX_MERGE_DOCS) continue; // big segments stay as they are (compact({ all }) merges them)
           const tier = Math.floor(Math.log(Math.max(1, docs)) / Math.log(MERGE_FACTOR));
           tiers.set(tier, [...(tiers.get(tier) ?? []), k]);
         }
