@@ -46,7 +46,7 @@ export function findTitle(doc: Document, ld: LdNode | null, siteNames: string[])
   return { title: stripTitleSuffix(fallback ?? '', siteNames), h1: null };
 }
 
-const BY_PREFIX = /^(?:(?:story|written|words|reporting|text|article)\s+by|by|von|par|por|door|di)\s*[:\-–]?\s+/i;
+const BY_PREFIX = /^(?:(?:story|written|words|reporting|text|article)\s+by|by|von|par|por|door|di|بقلم|كتب|מאת)\s*[:\-–]?\s+/i;
 const BYLINE_CLASS = /(?:^|[\s_-])(?:byline|author|authors|story-by|storyby|article-author|writer)(?:$|[\s_-])|Byline/;
 const CURATOR = /\b(flipped|curated|shared|posted|saved|clipped|collected|recommended|picked)\s+(into|by|in)\b/i;
 
