@@ -8,7 +8,7 @@ export const AGGREGATOR_MATCHES: string[] = [
   '*://*.msn.com/*',
   '*://news.yahoo.com/*',
   '*://*.news.yahoo.com/*',
-  '*://www.yahoo.com/*',
+  // www.yahoo.com and the country portals are Yahoo News only under /news/
   '*://*.yahoo.com/news/*',
   '*://news.yahoo.co.jp/*',
   '*://*.aol.com/*',
