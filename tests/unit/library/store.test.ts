@@ -316,3 +316,23 @@ describe('Library: findSaved and getMany', () => {
     expect((await lib.getMany([a.id, 'unknown'])).items.map((i) => i.id)).toEqual([a.id]);
   });
 });
+
+describe('Library: the entry count a cold first page reports', () => {
+  it('stays exact through saves, re-saves, deletes, restores and clear', async () => {
+    const { lib, factory } = freshLibrary();
+    const { Library } = await import('../../../utils/library/store');
+    const coldTotal = async () => (await new Library({ indexedDB: factory }).list({ limit: 5 })).total;
+    const ids = (await lib.saveMany([1, 2, 3, 4].map((i) => articleInput(i)))).map((r) => r.id);
+    await lib.save(articleInput(2)); // re-save: still 4
+    expect(await coldTotal()).toBe(4);
+    const gone = await lib.delete([ids[0], ids[1], 'missing']);
+    expect(await coldTotal()).toBe(2);
+    await lib.restore(gone);
+    await lib.restore(gone); // restoring twice does not count twice
+    expect(await coldTotal()).toBe(4);
+    await lib.clear();
+    expect(await coldTotal()).toBe(0);
+    await lib.saveLink('https://p.example/x');
+    expect(await coldTotal()).toBe(1);
+  });
+});
