@@ -144,6 +144,20 @@ for (const fx of pages) {
     }
     for (const id of ['reader-save', 'reader-close', 'reader-settings']) await expect(byTestId(page, id)).toHaveCount(1);
 
+    // images: the lead image once (compared by file name, README), loaded; no publisher logo
+    const images = await page.evaluate(async () => {
+      const root = document.querySelector('lectern-reader')?.shadowRoot;
+      const imgs = [...(root?.querySelectorAll('img') ?? [])];
+      await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => i.addEventListener('load', r, { once: true }) ?? setTimeout(r, 1000)))));
+      return imgs.map((i) => ({ file: decodeURIComponent(new URL(i.currentSrc || i.src, location.href).pathname.split('/').pop() ?? ''), loaded: i.naturalWidth > 0 }));
+    });
+    if (exp.leadImage) {
+      const lead = images.filter((i) => i.file === exp.leadImage);
+      expect.soft(lead.length, `lead image ${exp.leadImage} shown exactly once (images: ${images.map((i) => i.file).join(', ')})`).toBe(1);
+      expect.soft(lead.every((i) => i.loaded), 'lead image loaded').toBe(true);
+    }
+    expect.soft(images.filter((i) => /-logo\.svg$/.test(i.file)).map((i) => i.file), 'publisher logos are page chrome, not article').toEqual([]);
+
     // still there, still on top, seconds later (page scripts had time to fight back)
     await page.waitForTimeout(3000);
     expect(await hostCount(page), 'exactly one <lectern-reader> 3 s later').toBe(1);
