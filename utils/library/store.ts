@@ -443,8 +443,10 @@ async function endWrite(ctx: WriteCtx, ids: string[] | '*'): Promise<number> {
   if (ctx.indexed.length) await tx.objectStore('segments').add(buildSegment(ctx.indexed));
   if (ctx.countDelta || ctx.countReset) {
     const meta = tx.objectStore('meta');
-    const base = ctx.countReset ? 0 : (((await meta.get('count')) as number | undefined) ?? 0);
-    await meta.put(Math.max(0, base + ctx.countDelta), 'count');
+    const stored = ctx.countReset ? 0 : ((await meta.get('count')) as number | undefined);
+    // no count yet (a database from before it was kept): count once, after this write
+    const count = stored === undefined ? await tx.objectStore('items').count() : stored + ctx.countDelta;
+    await meta.put(Math.max(0, count), 'count');
   }
   const changes = tx.objectStore('changes');
   await changes.put({ seq: rev, ids });
