@@ -110,20 +110,31 @@ export function loadDom(html: string, url: string): LoadedDom {
 
 export interface LecternRun {
   article: Article | null;
-  /** time spent inside extractArticle only */
+  /** wall time spent inside extractArticle only (performance.now) */
   ms: number;
+  /** CPU time of the process over the same span (process.cpuUsage; less sensitive to other load) */
+  cpuMs: number;
   error: string | null;
 }
 
+/** CPU milliseconds (user + system) of this process since `from`. */
+export function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+}
+
 export function runLectern(doc: Document, url: string, force = false): LecternRun {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   try {
     const article = extractArticle(doc, url, force ? { force: true } : {});
     const ms = performance.now() - t0;
-    return { article, ms, error: article ? null : 'not-readable: extractArticle returned null' };
+    const cpuMs = cpuSince(c0);
+    return { article, ms, cpuMs, error: article ? null : 'not-readable: extractArticle returned null' };
   } catch (e) {
     const ms = performance.now() - t0;
-    return { article: null, ms, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    const cpuMs = cpuSince(c0);
+    return { article: null, ms, cpuMs, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
 }
 

@@ -222,3 +222,50 @@ export function scoreAll(
   }
   return out;
 }
+
+export interface PairedDifference {
+  /** F1(a) - F1(b) on the full set */
+  f1Delta: number;
+  /** standard deviation of the difference over paired resamples (same pages for both) */
+  f1DeltaStd: number;
+  /** share of resamples where a's F1 is higher than b's */
+  aBetterShare: number;
+  resamples: number;
+  seed: number;
+}
+
+/**
+ * Paired bootstrap of the F1 difference between two systems scored on the same pages
+ * (a[i] and b[i] are the same page): each resample draws page indexes once for both.
+ */
+export function pairedF1Difference(
+  a: readonly PageScore[],
+  b: readonly PageScore[],
+  resamples = DEFAULT_RESAMPLES,
+  seed = DEFAULT_SEED,
+): PairedDifference {
+  if (a.length !== b.length) throw new Error('pairedF1Difference: page lists differ in length');
+  const rand = seededRandom(seed);
+  const n = a.length;
+  const deltas: number[] = [];
+  let better = 0;
+  const sa: PageScore[] = new Array(n);
+  const sb: PageScore[] = new Array(n);
+  for (let r = 0; r < resamples && n > 0; r++) {
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(rand() * n);
+      sa[i] = a[k];
+      sb[i] = b[k];
+    }
+    const d = aggregate(sa).f1 - aggregate(sb).f1;
+    deltas.push(d);
+    if (d > 0) better++;
+  }
+  return {
+    f1Delta: aggregate(a).f1 - aggregate(b).f1,
+    f1DeltaStd: sampleStd(deltas),
+    aBetterShare: deltas.length ? better / deltas.length : NaN,
+    resamples,
+    seed,
+  };
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   aggregate,
+  pairedF1Difference,
   sampleStd,
   scoreAll,
   scorePage,
@@ -194,5 +195,27 @@ describe('bootstrap and helpers', () => {
     expect(s.get('p1')!.recall).toBe(0);
     expect(s.get('p2')!.recall).toBe(0);
     expect(s.get('p2')!.fn).toBe(1);
+  });
+});
+
+describe('pairedF1Difference', () => {
+  it('is exactly zero with no spread for a system against itself', () => {
+    const pages = [scorePage('a b c d e', 'a b c d e f g'), scorePage('a b c d e f', 'a b c d')];
+    const d = pairedF1Difference(pages, pages, 200, 5);
+    expect(d.f1Delta).toBe(0);
+    expect(d.f1DeltaStd).toBe(0);
+    expect(d.aBetterShare).toBe(0);
+  });
+
+  it('gives a positive difference, won in every resample, when a is never worse page by page', () => {
+    const truth = ['a b c d e f', 'g h i j k l', 'm n o p q r'];
+    const a = truth.map((t) => scorePage(t, t));
+    const b = truth.map((t, i) => scorePage(t, i === 0 ? `${t} x y z` : t));
+    const d = pairedF1Difference(a, b, 300, 9);
+    expect(d.f1Delta).toBeGreaterThan(0);
+    // resamples that miss page 0 tie; none favours b
+    expect(d.aBetterShare).toBeGreaterThan(0.5);
+    expect(d.aBetterShare).toBeLessThanOrEqual(1);
+    expect(() => pairedF1Difference(a, b.slice(1))).toThrow();
   });
 });
