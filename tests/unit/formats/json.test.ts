@@ -44,6 +44,15 @@ describe('Lectern JSON export', () => {
     });
   });
 
+  it('round-trips 10,000 items', () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => makeItem({ id: `bulk-${i}`, url: `https://bulk.example/${i}`, tags: [`t${i % 7}`], archived: i % 2 === 0 }));
+    const r = ok(parseImport('json', exportText(items)));
+    expect(r.errors).toEqual([]);
+    expect(r.items).toHaveLength(10_000);
+    expect(r.items[9_999]).toMatchObject({ id: 'bulk-9999', url: 'https://bulk.example/9999', tags: ['t3'], archived: false, unsanitisedHtml: items[9_999].html });
+    expect(r.counts).toMatchObject({ items: 10_000, archived: 5_000, withContent: 10_000 });
+  });
+
   it('round-trips an empty library, and survives a BOM and CRLF line ends', () => {
     expect(ok(parseImport('json', exportText([]))).items).toEqual([]);
     const text = '\ufeff' + exportText([makeItem({ title: 'CRLF ✓' })]).replace(/\n/g, '\r\n');

@@ -88,11 +88,12 @@ export interface ExportOptions {
   /** the export's date (filenames, exportedAt, EPUB modified date); default: new Date() */
   now?: Date;
   /**
-   * Parses an HTML fragment into a Document. Required for 'markdown' and 'epub' (turndown and
-   * the XHTML writer need a DOM): `(h) => new DOMParser().parseFromString(h, 'text/html')` in a
-   * page / popup / offscreen document, `(h) => new JSDOM(h).window.document` in Node.
-   * (An MV3 service worker has no DOMParser: run those two exports in the popup or an
-   * offscreen document.)
+   * Parses an HTML fragment into a Document, for 'epub' (the XHTML writer walks a DOM) and
+   * optionally 'markdown': `(h) => new DOMParser().parseFromString(h, 'text/html')` in a page /
+   * popup / offscreen document, jsdom's DOMParser in Node. Without it, 'epub' uses a global
+   * DOMParser and 'markdown' lets turndown parse the string itself (DOMParser in a page, its
+   * bundled parser in Node). An MV3 service worker has neither: run those two exports in the
+   * popup or an offscreen document, or pass a parser from one.
    */
   parseHtml?: (html: string) => Document;
   /** bookmarks: one folder per read state (default) or per tag */
