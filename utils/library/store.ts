@@ -75,6 +75,8 @@ const MERGE_FACTOR = 8;
  * JS, spread over 10 ms slices); bigger ones are merged only by an explicit compact({ all }).
  */
 const MAX_MERGE_DOCS = 4096;
+/** Merges of at least this many items also drop deleted items from the body index. */
+const PURGE_FROM_DOCS = 256;
 /** During a migration, one body-index segment per this many items. */
 const MIGRATION_SEGMENT = 500;
 const CHANGES_KEPT = 500;
@@ -579,6 +581,7 @@ interface Cache {
   rev: number;
   rows: Map<string, ItemRow>;
   order: ItemRow[] | null; // newest first, rebuilt lazily
+  rank: Map<string, number> | null;
   light: LightIndex;
   damaged: Map<string, DamagedRecord>;
 }
@@ -605,6 +608,36 @@ function matchesFilter(r: ItemRow, f: ListFilter | undefined): boolean {
 
 function isEmptyFilter(f: ListFilter | undefined): boolean {
   return !f || Object.values(f).every((v) => v === undefined);
+}
+
+interface Hit {
+  s: number; // score
+  n: number; // position in the newest-first list
+  r: ItemRow;
+}
+
+function better(a: Hit, b: Hit): boolean {
+  return a.s > b.s || (a.s === b.s && a.n < b.n);
+}
+
+/** The `k` best hits, best first (score, then newest), without sorting all of them. */
+function topHits(hits: Hit[], k: number): Hit[] {
+  if (k <= 0) return [];
+  if (k >= hits.length / 4) return hits.sort((a, b) => b.s - a.s || a.n - b.n);
+  const top: Hit[] = [];
+  for (const h of hits) {
+    if (top.length === k && !better(h, top[k - 1])) continue;
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (better(top[mid], h)) lo = mid + 1;
+      else hi = mid;
+    }
+    top.splice(lo, 0, h);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
 
 function page<T>(all: T[], offset = 0, limit = Infinity): T[] {
@@ -997,13 +1030,15 @@ export class Library {
     const q = query.trim();
     if (!q) return this.list({ filter, limit, offset });
     const scores = await this.searchIds(cache, q);
-    const hits: Array<{ s: number; r: ItemRow }> = [];
+    const rank = this.rank(cache);
+    const hits: Hit[] = [];
     for (const [id, sc] of scores) {
       const r = cache.rows.get(id);
-      if (r && matchesFilter(r, filter)) hits.push({ s: sc, r });
+      if (r && matchesFilter(r, filter)) hits.push({ s: sc, n: rank.get(id)!, r });
     }
-    hits.sort((a, b) => b.s - a.s || newestFirst(a.r, b.r));
-    return { items: page(hits, offset, limit).map((h) => toItemRow(h.r)), total: hits.length, damaged: [...cache.damaged.values()] };
+    const want = Number.isFinite(limit) ? Math.max(0, offset) + Math.max(0, limit) : Infinity;
+    const best = topHits(hits, want);
+    return { items: page(best, offset, limit).map((h) => toItemRow(h.r)), total: hits.length, damaged: [...cache.damaged.values()] };
   }
 
   /** Load every list row and the title/author/publisher/tag index now (e.g. after first paint). */
@@ -1088,8 +1123,18 @@ export class Library {
   }
 
   private ordered(cache: Cache): ItemRow[] {
-    if (!cache.order) cache.order = [...cache.rows.values()].sort(newestFirst);
+    if (!cache.order) {
+      cache.order = [...cache.rows.values()].sort(newestFirst);
+      cache.rank = null;
+    }
     return cache.order;
+  }
+
+  /** id → position in the newest-first list (for cheap tie-breaks when ranking). */
+  private rank(cache: Cache): Map<string, number> {
+    const order = this.ordered(cache);
+    if (!cache.rank) cache.rank = new Map(order.map((r, i) => [r.id, i]));
+    return cache.rank;
   }
 
   /** Bring the in-memory rows + light index up to date with the database (rev + change log). */
@@ -1125,7 +1170,7 @@ export class Library {
       }
       // full load
       const [raws, quarantined] = await Promise.all([tx.objectStore('items').getAll(), tx.objectStore('quarantine').getAll()]);
-      const fresh: Cache = { rev, rows: new Map(), order: null, light: new LightIndex(), damaged: new Map() };
+      const fresh: Cache = { rev, rows: new Map(), order: null, rank: null, light: new LightIndex(), damaged: new Map() };
       for (const q of quarantined) {
         const d = quarantineRecord(q);
         fresh.damaged.set(`q:${d.id}`, d);
@@ -1226,8 +1271,11 @@ export class Library {
       const datas = pick.map((k) => segs.data(k)).filter((d): d is SegmentData => !!d);
       if (datas.length !== pick.length) return merged;
       const db = await this.db();
-      const alive = new Set((await db.getAllKeys('items')).map(String));
-      const out = await mergeSegmentsAsync(datas, (id) => alive.has(id));
+      // small merges only drop superseded versions; bigger ones also purge deleted items
+      // (reading every key costs more than it saves on a handful of small segments)
+      const docs = datas.reduce((n, d) => n + d.docs.length, 0);
+      const alive = options.all || docs >= PURGE_FROM_DOCS ? new Set((await db.getAllKeys('items')).map(String)) : null;
+      const out = await mergeSegmentsAsync(datas, (id) => !alive || alive.has(id));
       // then swap them in one short transaction, unless another context merged them meanwhile
       // (an item deleted or re-saved meanwhile is harmless: search skips unknown ids and older
       // versions)

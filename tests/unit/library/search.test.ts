@@ -99,3 +99,22 @@ describe('Library.search', () => {
     expect((await lib.search('大阪')).total).toBe(0);
   });
 });
+
+describe('Library.search paging', () => {
+  it('pages through many hits in the same order as the full ranking', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    await lib.saveMany(
+      Array.from({ length: 120 }, (_, i) =>
+        articleInput(i, { title: i % 3 ? `Ferry timetable ${i}` : `Ferry ferry news ${i}`, html: `<p>ferry ${i % 5 ? '' : 'ferry ferry'}</p>` }),
+      ),
+    );
+    const all = (await lib.search('ferry')).items.map((r) => r.id);
+    expect(all).toHaveLength(120);
+    const paged: string[] = [];
+    for (let off = 0; off < 120; off += 7) paged.push(...(await lib.search('ferry', { offset: off, limit: 7 })).items.map((r) => r.id));
+    expect(paged).toEqual(all);
+    expect((await lib.search('ferry', { limit: 0 })).items).toEqual([]);
+    // titles with the word twice rank first
+    expect((await lib.get(all[0]))!.title).toMatch(/^Ferry ferry/);
+  });
+});
