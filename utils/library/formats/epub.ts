@@ -13,6 +13,7 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { SavedItem } from '../types';
 import { attributionParts } from './markdown';
+import { runSteps } from './steps';
 import { base64ToBytes, escapeXml, stripXmlInvalid, ymd } from './util';
 
 type ParseHtml = (html: string) => Document;
@@ -360,6 +361,11 @@ export interface EpubOptions {
 }
 
 export function exportEpub(items: SavedItem[], opts: EpubOptions): Uint8Array {
+  return runSteps(epubSteps(items, opts));
+}
+
+/** Builds the book, yielding after each chapter (see runSteps in ./steps). */
+export function* epubSteps(items: SavedItem[], opts: EpubOptions): Generator<number, Uint8Array> {
   const parseHtml = opts.parseHtml ?? defaultParser();
   const lang = mostCommonLang(items);
   const bookTitle = stripXmlInvalid(opts.title ?? `Lectern — ${ymd(opts.now)}`);
@@ -377,9 +383,9 @@ export function exportEpub(items: SavedItem[], opts: EpubOptions): Uint8Array {
   };
 
   const chapters: { id: string; href: string; title: string }[] = [];
-  const list = items.length ? items : null;
-  if (list) {
-    list.forEach((item, i) => {
+  if (items.length) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
       const id = `a${String(i + 1).padStart(4, '0')}`;
       const href = `text/${id}.xhtml`;
       const title = stripXmlInvalid(item.title || item.url);
@@ -387,7 +393,8 @@ export function exportEpub(items: SavedItem[], opts: EpubOptions): Uint8Array {
       const dir = item.dir === 'rtl' || item.dir === 'ltr' ? item.dir : null;
       files[`EPUB/${href}`] = strToU8(xhtmlDoc(title, itemLang, dir, chapterBody(item, parseHtml, images), '../style.css'));
       chapters.push({ id, href, title });
-    });
+      yield i + 1;
+    }
   } else {
     const href = 'text/empty.xhtml';
     files[`EPUB/${href}`] = strToU8(xhtmlDoc(bookTitle, lang, null, `<h1 class="title">${escapeXml(bookTitle)}</h1>\n<p>No articles.</p>`, '../style.css'));

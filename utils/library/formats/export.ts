@@ -14,9 +14,10 @@
 import type { SavedItem } from '../types';
 import { exportBookmarks } from './bookmarks';
 import { exportCsv } from './csv';
-import { exportEpub } from './epub';
+import { epubSteps, exportEpub } from './epub';
 import { exportJson } from './json';
-import { exportMarkdownZip } from './markdown';
+import { exportMarkdownZip, markdownZipSteps } from './markdown';
+import { runStepsAsync, type StepOptions } from './steps';
 import { EXPORT_FORMATS, type ExportFormat, type ExportOptions, type ExportResult } from './types';
 import { ymd } from './util';
 
@@ -41,4 +42,29 @@ export function exportLibrary(items: SavedItem[], format: ExportFormat, opts: Ex
     default:
       throw new Error(`unknown export format "${String(format)}" (expected one of ${EXPORT_FORMATS.join(', ')})`);
   }
+}
+
+/**
+ * Same result as exportLibrary, but Markdown and EPUB give the event loop a turn every
+ * `sliceMs` and report progress (they cost milliseconds per article); abortable via `signal`.
+ */
+export async function exportLibraryAsync(
+  items: SavedItem[],
+  format: ExportFormat,
+  opts: ExportOptions & StepOptions = {},
+): Promise<ExportResult> {
+  const now = opts.now ?? new Date();
+  const stem = `lectern-${ymd(now)}`;
+  if (format === 'markdown') {
+    const bytes = await runStepsAsync(markdownZipSteps(items, opts.parseHtml), items.length, opts);
+    return { filename: `${stem}-markdown.zip`, mimeType: 'application/zip', bytes };
+  }
+  if (format === 'epub') {
+    const bytes = await runStepsAsync(epubSteps(items, { now, parseHtml: opts.parseHtml, title: opts.title }), items.length, opts);
+    return { filename: `${stem}.epub`, mimeType: 'application/epub+zip', bytes };
+  }
+  opts.signal?.throwIfAborted();
+  const r = exportLibrary(items, format, { ...opts, now });
+  opts.onProgress?.(items.length, items.length);
+  return r;
 }

@@ -15,6 +15,7 @@ import { strToU8, zipSync, type Zippable } from 'fflate';
 import TurndownService from 'turndown';
 import { stringify } from 'yaml';
 import type { SavedItem } from '../types';
+import { runSteps } from './steps';
 import { aggregatorName } from './util';
 
 const UNSAFE = /[\\/:*?"<>|#^[\]\u0000-\u001f\u007f]/g;
@@ -112,15 +113,22 @@ export function itemToMarkdown(item: SavedItem, td: TurndownService, parseHtml?:
 
 const MIN_ZIP_MS = Date.UTC(1980, 0, 2);
 
-export function exportMarkdownZip(items: SavedItem[], parseHtml?: (html: string) => Document): Uint8Array {
+/** Builds the zip, yielding after each item (see runSteps in ./steps). */
+export function* markdownZipSteps(items: SavedItem[], parseHtml?: (html: string) => Document): Generator<number, Uint8Array> {
   const td = makeTurndown();
   const used = new Set<string>();
   const files: Zippable = {};
-  for (const item of items) {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     const name = `${safeFileName(item.title || item.url, used)}.md`;
     const ms = Date.parse(item.savedAt);
     const mtime = Number.isFinite(ms) && ms > MIN_ZIP_MS ? new Date(ms) : undefined;
     files[name] = [strToU8(itemToMarkdown(item, td, parseHtml)), mtime ? { mtime } : {}];
+    yield i + 1;
   }
   return zipSync(files, { level: 6 });
+}
+
+export function exportMarkdownZip(items: SavedItem[], parseHtml?: (html: string) => Document): Uint8Array {
+  return runSteps(markdownZipSteps(items, parseHtml));
 }
