@@ -48,9 +48,37 @@ interface ServedPage {
   assetDir: string | null;
 }
 
+/** 1×1 transparent PNG, the stand-in for a resource a page loads by itself but does not ship. */
+const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+/**
+ * URLs a page's markup makes the BROWSER load by itself: `src` and `srcset` attributes (img, iframe,
+ * script, source, video…). Not `<meta content>` (og:image), not `data-src`, not `href`: a request for
+ * one of those comes from Lectern, not from the page.
+ */
+export function selfLoadedUrls(html: string, base: string): string[] {
+  const out = new Set<string>();
+  const add = (raw: string) => {
+    const v = raw.trim().replace(/&amp;/g, '&');
+    if (!v || /^(data|javascript|blob|about):/i.test(v)) return;
+    try {
+      out.add(new URL(v, base).toString().replace(/#.*$/, ''));
+    } catch {
+      /* not a URL */
+    }
+  };
+  for (const m of html.matchAll(/\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)) add(m[1] ?? m[2] ?? '');
+  for (const m of html.matchAll(/\ssrcset\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)) {
+    for (const part of (m[1] ?? m[2] ?? '').split(',')) add(part.trim().split(/\s+/)[0] ?? '');
+  }
+  return [...out];
+}
+
 /** The route-based fixture server. One per worker; `reset()` between tests. */
 export class FixtureServer {
   private pages = new Map<string, ServedPage>();
+  /** resources the served pages load by themselves without shipping them (see `serve(…, {pageOwned})`) */
+  private pageOwned = new Set<string>();
   /** requests that were not fixture URLs (aborted), in order */
   readonly unexpected: string[] = [];
   /** fixture URLs that were served */
@@ -58,15 +86,26 @@ export class FixtureServer {
 
   reset(): void {
     this.pages.clear();
+    this.pageOwned.clear();
     this.unexpected.length = 0;
     this.served.length = 0;
   }
 
   /** Serve `body` (HTML) at exactly `url`; assets on the same host by basename from `assetDir`. */
-  serve(url: string, body: string | Buffer, assetDir: string | null = null, contentType = 'text/html; charset=utf-8'): void {
+  serve(
+    url: string,
+    body: string | Buffer,
+    assetDir: string | null = null,
+    opts: { contentType?: string; pageOwned?: boolean } = {},
+  ): void {
     // requests never carry the fragment
     const key = url.replace(/#.*$/, '');
-    this.pages.set(key, { body: Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, assetDir });
+    const buf = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+    this.pages.set(key, { body: buf, contentType: opts.contentType ?? 'text/html; charset=utf-8', assetDir });
+    // Pages not written to the fixtures README's rules may load resources they do not ship
+    // (an ad iframe, a missing photo). Those requests are the page's own: answer them with an
+    // empty stand-in instead of counting them against Lectern.
+    if (opts.pageOwned) for (const u of selfLoadedUrls(buf.toString('utf8'), key)) if (!this.pages.has(u)) this.pageOwned.add(u);
   }
 
   /** The asset file a request maps to, or null. */
@@ -89,7 +128,7 @@ export class FixtureServer {
   }
 
   isFixtureUrl(url: string): boolean {
-    return this.pages.has(url) || this.asset(url) !== null;
+    return this.pages.has(url) || this.asset(url) !== null || this.pageOwned.has(url);
   }
 
   async handle(route: Route): Promise<void> {
@@ -110,6 +149,14 @@ export class FixtureServer {
       this.served.push(url);
       await route
         .fulfill({ status: 200, contentType: CONTENT_TYPES[path.extname(file).toLowerCase()], body: fs.readFileSync(file) })
+        .catch(() => {});
+      return;
+    }
+    if (this.pageOwned.has(url)) {
+      this.served.push(url);
+      const image = /\.(png|jpe?g|gif|webp|svg|avif)$/i.test(new URL(url).pathname) || route.request().resourceType() === 'image';
+      await route
+        .fulfill(image ? { status: 200, contentType: 'image/png', body: PIXEL } : { status: 200, contentType: 'text/html; charset=utf-8', body: '' })
         .catch(() => {});
       return;
     }
@@ -301,8 +348,9 @@ export async function gotoFixture(
   html: string | Buffer,
   assetDir: string | null,
   settleMs = 2200,
+  opts: { pageOwned?: boolean } = {},
 ): Promise<void> {
-  server.serve(url, html, assetDir);
+  server.serve(url, html, assetDir, opts);
   const res = await page.goto(url, { waitUntil: 'load' });
   expect(res?.status(), `fixture ${url} was not served`).toBe(200);
   expect(page.url()).toBe(url);

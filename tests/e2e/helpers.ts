@@ -29,6 +29,9 @@ export interface Expected {
   source: { name: string; url: string | null } | null;
   published: string | null;
   leadImage?: string | null;
+  /** optional (pipeline page headers): the article's language and direction */
+  lang?: string;
+  dir?: 'ltr' | 'rtl';
   mustContain: string[];
   mustNotContain: string[];
 }
@@ -67,8 +70,13 @@ export function pipelinePages(): PageFixture[] {
       const first = html.toString('utf8').split('\n', 1)[0] ?? '';
       const m = /^\s*<!--\s*(\{.*\})\s*-->\s*$/.exec(first);
       if (!m) throw new Error(`${f}: first line must be <!-- {"url": "..."} -->`);
-      const header = JSON.parse(m[1]) as Partial<Expected> & { url: string };
+      const header = JSON.parse(m[1]) as Partial<Expected> & { url: string; isArticle?: boolean };
       if (!header.url) throw new Error(`${f}: header has no url`);
+      // the header may say isArticle instead of kind
+      if (!header.kind && typeof header.isArticle === 'boolean') {
+        header.kind = !header.isArticle ? 'not-article' : f.startsWith('publisher--') ? 'publisher-article' : 'aggregator-article';
+      }
+      if (!('aggregator' in header) && f.startsWith('publisher--')) header.aggregator = null;
       return { name: f.replace(/\.html$/, ''), url: header.url, html, assetDir: PIPELINE_PAGES, expected: header, origin: 'pages' as const };
     });
 }

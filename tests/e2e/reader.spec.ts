@@ -48,7 +48,9 @@ for (const fx of pages) {
     'aggregator' in exp ? exp.aggregator : adapter && AGGREGATOR_IDS.includes(adapter) ? adapter : undefined;
 
   test(`${fx.origin}/${fx.name}${exp.kind ? ` (${exp.kind})` : ''}`, async ({ page, server, lectern }) => {
-    await gotoFixture(page, server, fx.url, fx.html, fx.assetDir);
+    // the shared aggregator fixtures need no network at all; the pipeline's own pages may load
+    // resources they don't ship (see FixtureServer.serve), which are then not held against Lectern
+    await gotoFixture(page, server, fx.url, fx.html, fx.assetDir, 2200, { pageOwned: fx.origin === 'pages' });
 
     // ---- pageInfo (the popup's current-page card)
     const info = await lectern.pageInfo();
@@ -143,6 +145,14 @@ for (const fx of pages) {
       await expect(byTestId(page, 'reader-via')).toHaveCount(0);
     }
     for (const id of ['reader-save', 'reader-close', 'reader-settings']) await expect(byTestId(page, id)).toHaveCount(1);
+    if (exp.lang || exp.dir) {
+      const ld = await byTestId(page, 'reader-body').evaluate((el) => ({
+        lang: el.closest('[lang]')?.getAttribute('lang') ?? null,
+        dir: el.closest('[dir]')?.getAttribute('dir') ?? null,
+      }));
+      if (exp.lang) expect(ld.lang, 'lang of the article inside the overlay').toBe(exp.lang);
+      if (exp.dir) expect(ld.dir ?? 'ltr', 'dir of the article inside the overlay').toBe(exp.dir);
+    }
 
     // images: the lead image once (compared by file name, README), loaded; no publisher logo
     const images = await page.evaluate(async () => {
