@@ -33,13 +33,27 @@ function proseCount(el: Element, min = 80, stopAt = 3): number {
   return n;
 }
 
+/** share of an element's text that sits in links (<a> or role="link" cards) */
 export function linkDensity(el: Element): number {
   const total = textOf(el).length;
   if (!total) return 0;
   let links = 0;
   const as = byTag(el, 'a');
   for (let i = 0; i < as.length; i++) links += textOf(as[i]).length;
-  return links / total;
+  if (el.querySelector('[role="link"]')) {
+    const cards = el.querySelectorAll('[role="link"]');
+    for (let i = 0; i < cards.length; i++) if (!cards[i].closest('a')) links += textOf(cards[i]).length;
+  }
+  return Math.min(1, links / total);
+}
+
+/** paragraphs of real prose: long enough and not the abstract of a teaser link/card */
+function hasProse(el: Element, min: number): boolean {
+  const ps = byTag(el, 'p');
+  for (let i = 0; i < ps.length; i++) {
+    if (norm(ps[i].textContent).length >= min && !ps[i].closest('a, [role="link"]')) return true;
+  }
+  return false;
 }
 
 function isJunkByTokens(el: Element): boolean {
@@ -276,12 +290,14 @@ export function removeLabelBlocks(labels: Text[], isProtected: (el: Element) => 
     while (el.parentElement && !isProtected(el.parentElement)) {
       const p: Element = el.parentElement;
       const text = textOf(p);
-      if (proseCount(p, 60, 1) > 0 && p.tagName !== 'P') break;
+      if (p.tagName !== 'P' && hasProse(p, 60)) break;
       if (text.length > 700 || (text.length > label.length + 200 && linkDensity(p) < 0.5)) break;
       el = p;
     }
     const text = textOf(el);
-    if (text.length <= label.length + 3 || linkDensity(el) >= 0.4 || /^(H[2-6]|BUTTON|A)$/.test(el.tagName) || text.length < label.length + 40) {
+    // a label plus links, a bare label, or a label heading a list of teasers ("Up next", "Trending")
+    const teaserList = !!el.querySelector('ul, ol') && !hasProse(el, 60);
+    if (text.length <= label.length + 3 || linkDensity(el) >= 0.4 || /^(H[2-6]|BUTTON|A)$/.test(el.tagName) || text.length < label.length + 40 || teaserList) {
       el.remove();
       removed++;
     }
