@@ -49,3 +49,19 @@ test('the "on top" probe reports what covers the page when no reader is open', a
   expect(bad.length).toBe(8); // every probe point hits the page itself
   expect(bad.join(' ')).toMatch(/→ (html|body|p)/);
 });
+
+test("pages' own src/srcset resources get stand-ins; og:image / data-src URLs still count", async ({ page, server }) => {
+  const html =
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">' +
+    '<meta property="og:image" content="https://cdn.example/og.png"></head><body>' +
+    '<img src="photo.png" alt=""><img data-src="https://cdn.example/lazy.png" alt=""></body></html>';
+  await gotoFixture(page, server, 'https://harness.example/own', html, null, 0, { pageOwned: true });
+  expect(await page.evaluate(() => (document.querySelector('img') as HTMLImageElement).naturalWidth)).toBe(1);
+  expect(server.served).toContain('https://harness.example/photo.png');
+  expect(server.unexpected).toEqual([]);
+  await page.evaluate(async () => {
+    for (const u of ['https://cdn.example/og.png', 'https://cdn.example/lazy.png']) await fetch(u).catch(() => null);
+  });
+  expect(server.unexpected).toEqual(['https://cdn.example/og.png', 'https://cdn.example/lazy.png']);
+  server.unexpected.length = 0;
+});
