@@ -282,6 +282,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await use();
       const unexpected = [...server.unexpected];
       server.reset();
+      if (unexpected.length) testInfo.annotations.push({ type: 'non-fixture requests', description: unexpected.join(' ') });
       if (testInfo.status === 'passed' || testInfo.status === testInfo.expectedStatus) {
         expect(unexpected, 'requests to non-fixture URLs (Lectern must make no network request of its own)').toEqual([]);
       }
