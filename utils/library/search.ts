@@ -2,10 +2,10 @@
  * Full-text search for the saved library (pure, no `browser.*`).
  *
  * Two halves, chosen by measurement (see the store.ts header and tests/unit/library/measure.ts):
- * - LightIndex: a MiniSearch index, in memory, over the short fields of every item — title,
- *   byline, publisher name and tags — with prefix and typo-tolerant (fuzzy) matching and field
- *   boosts. Small (≈1.5 MB of JSON for 10,000 items); rebuilt from the list rows, updated
- *   incrementally on every save / update / delete.
+ * - LightIndex: an inverted index, in memory, over the short fields of every item — title,
+ *   byline, publisher name and tags — with prefix and typo-tolerant matching and field boosts;
+ *   built from the list rows (tens of ms for 10,000), updated on every save / update / delete.
+ *   (MiniSearch was measured first and dropped: see LightIndex.)
  * - Body index: an inverted index of the unique words of every article body, stored compactly
  *   as immutable SEGMENTS (sorted term list + varint-delta postings, ≈1.5 bytes a posting). A
  *   save adds one small segment (one put, in the save's own transaction); segments are merged
@@ -17,10 +17,9 @@
  *   Chromium and ~100 KB of disk per article, ~1 GB for 10,000).
  *
  * A result must match every query word (AND), each word in any field; the last word also
- * matches as a prefix (search as you type). Scores: MiniSearch's BM25 score of the short
- * fields plus a constant per word found in the body; ties go to the newest item.
+ * matches as a prefix (search as you type). Scores: the short-field score (field boost × idf)
+ * plus a constant per word found in the body; ties go to the newest item.
  */
-import MiniSearch from 'minisearch';
 import type { ItemRow } from './schema';
 
 // ---------------------------------------------------------------- html → text
@@ -169,8 +168,14 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
  * Japanese or Korean characters, which have no spaces, become overlapping character bigrams
  * (a single character stays itself), so a CJK query matches the text it is part of.
  */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 export function tokenize(text: string): string[] {
   if (!text) return [];
+  if (ASCII_ONLY.test(text)) {
+    // fast path (most titles and names): same result as below for ASCII text
+    return text.toLowerCase().replace(/([a-z])['`](?=[a-z])/g, '$1').match(/[a-z0-9]+/g) ?? [];
+  }
   const norm = text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -227,76 +232,126 @@ export function parseQuery(query: string): ParsedQuery {
 
 // ---------------------------------------------------------------- light index
 
-interface LightDoc {
-  id: string;
-  title: string;
-  byline: string;
-  publisher: string;
-  tags: string;
+/** Field weights of the short fields. */
+export const FIELD_BOOST = { title: 3, publisher: 2, tags: 2, byline: 1.5 } as const;
+
+/** Edit distance of a and b if it is at most `max`, else max + 1 (banded Levenshtein). */
+export function boundedDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
-function lightDoc(row: ItemRow): LightDoc {
-  return {
-    id: row.id,
-    title: row.title,
-    byline: row.byline ?? '',
-    publisher: row.source?.name ?? '',
-    tags: row.tags.join(' '),
-  };
-}
-
-const LIGHT_OPTIONS = {
-  idField: 'id',
-  fields: ['title', 'byline', 'publisher', 'tags'],
-  storeFields: [] as string[],
-  tokenize: (text: string) => tokenize(text),
-  processTerm: (term: string) => term,
-};
-
-/** MiniSearch over title, byline, publisher and tags of every item. */
+/**
+ * An inverted index, in memory, of the short fields (title, byline, publisher, tags) of every
+ * item: term → item → weight. Exact, prefix and typo-tolerant (1 edit from 5 letters, 2 from 8)
+ * lookups; scores weigh fields (FIELD_BOOST) and rarer words (idf). Measured against MiniSearch
+ * on 10,000 items: building it and looking up a word found in every title are both an order
+ * of magnitude faster (MiniSearch: ~0.85 s to build, 150–330 ms for such a word).
+ */
 export class LightIndex {
-  private ms = new MiniSearch<LightDoc>(LIGHT_OPTIONS);
+  private post = new Map<string, Map<string, number>>();
+  private docTerms = new Map<string, string[]>();
+  private sorted: string[] | null = null;
 
   get size(): number {
-    return this.ms.documentCount;
+    return this.docTerms.size;
   }
 
   /** Add or replace an item's short fields. */
   put(row: ItemRow): void {
-    const doc = lightDoc(row);
-    if (this.ms.has(row.id)) this.ms.replace(doc);
-    else this.ms.add(doc);
+    this.remove(row.id);
+    const w = new Map<string, number>();
+    const field = (text: string | null | undefined, boost: number) => {
+      if (!text) return;
+      for (const t of new Set(tokenize(text))) w.set(t, (w.get(t) ?? 0) + boost);
+    };
+    field(row.title, FIELD_BOOST.title);
+    field(row.byline, FIELD_BOOST.byline);
+    field(row.source?.name, FIELD_BOOST.publisher);
+    field(row.tags.join(' '), FIELD_BOOST.tags);
+    for (const [t, weight] of w) {
+      let m = this.post.get(t);
+      if (!m) {
+        m = new Map();
+        this.post.set(t, m);
+        this.sorted = null;
+      }
+      m.set(row.id, weight);
+    }
+    this.docTerms.set(row.id, [...w.keys()]);
   }
 
-  /** Add many rows to an empty index (faster than put one by one). */
   load(rows: Iterable<ItemRow>): void {
-    const docs: LightDoc[] = [];
-    for (const r of rows) docs.push(lightDoc(r));
-    this.ms.addAll(docs);
+    for (const r of rows) this.put(r);
   }
 
   remove(id: string): void {
-    if (this.ms.has(id)) this.ms.discard(id);
+    const terms = this.docTerms.get(id);
+    if (!terms) return;
+    for (const t of terms) {
+      const m = this.post.get(t);
+      if (!m) continue;
+      m.delete(id);
+      if (m.size === 0) {
+        this.post.delete(t);
+        this.sorted = null;
+      }
+    }
+    this.docTerms.delete(id);
   }
 
   clear(): void {
-    this.ms.removeAll();
+    this.post.clear();
+    this.docTerms.clear();
+    this.sorted = null;
+  }
+
+  private vocabulary(): string[] {
+    if (!this.sorted) this.sorted = [...this.post.keys()].sort();
+    return this.sorted;
   }
 
   /**
-   * Items whose short fields match one query term: exact, as a prefix when `prefix`, and with
-   * one typo in 5+ letter words. Returns id → score.
+   * Items whose short fields match one query term: exactly, as a prefix when `prefix` (from 2
+   * letters), or within 1–2 typos (from 5 letters). Returns id → score.
    */
   match(term: string, prefix: boolean): Map<string, number> {
-    const res = this.ms.search(term, {
-      prefix: prefix && term.length >= 2,
-      fuzzy: term.length >= 5 ? 0.2 : false,
-      boost: { title: 3, publisher: 2, tags: 2, byline: 1.5 },
-      tokenize: (s: string) => [s],
-      processTerm: (t: string) => t,
-    });
     const out = new Map<string, number>();
-    for (const r of res) out.set(String(r.id), r.score);
+    const n = this.docTerms.size;
+    const add = (t: string, factor: number) => {
+      const m = this.post.get(t);
+      if (!m) return;
+      const idf = Math.log(1 + n / m.size);
+      for (const [id, w] of m) {
+        const sc = w * idf * factor;
+        if ((out.get(id) ?? 0) < sc) out.set(id, sc);
+      }
+    };
+    add(term, 1);
+    const vocab = prefix || term.length >= 5 ? this.vocabulary() : [];
+    if (prefix && term.length >= 2) {
+      for (let i = lowerBound(vocab, term); i < vocab.length && vocab[i].startsWith(term); i++) {
+        if (vocab[i] !== term) add(vocab[i], 0.8);
+      }
+    }
+    if (term.length >= 5) {
+      const max = term.length >= 8 ? 2 : 1;
+      for (const t of vocab) {
+        if (t !== term && Math.abs(t.length - term.length) <= max && boundedDistance(t, term, max) <= max) add(t, 0.5);
+      }
+    }
     return out;
   }
 }
