@@ -709,7 +709,10 @@ export class Library {
         });
       } else {
         beginWrite(tx)
-          .then((ctx) => endWrite(ctx, '*'))
+          .then((ctx) => {
+            ctx.countReset = true;
+            return endWrite(ctx, '*');
+          })
           .catch((e) => {
             upgradeError = e;
           });
@@ -1218,7 +1221,13 @@ export class Library {
       const loaded = await Promise.all(missing.map((k) => store.get(k) as Promise<SegmentData | undefined>));
       missing.forEach((k, i) => {
         const d = loaded[i];
-        if (d && Array.isArray(d.docs) && typeof d.terms === 'string') this.segs.add(k, d);
+        // a damaged segment is left out (its words are not found) rather than breaking search
+        if (
+          d && Array.isArray(d.docs) && Array.isArray(d.seqs) && typeof d.terms === 'string' &&
+          d.offsets instanceof Uint32Array && d.postings instanceof Uint8Array
+        ) {
+          this.segs.add(k, d);
+        }
       });
       return this.segs;
     } catch (e) {
