@@ -158,3 +158,13 @@ describe('Library: a damaged record is skipped and reported, the rest stays read
     expect((await lib.list()).total).toBe(2);
   });
 });
+
+describe('Library: a damaged body-index segment', () => {
+  it('is left out; search still answers from the rest', async () => {
+    const { lib, factory } = freshLibrary();
+    const a = await lib.save(articleInput(1, { html: '<p>walrus sighting</p>' }));
+    await putRaw(factory, 'segments', { docs: ['x'], terms: 'walrus', offsets: 'not an array' });
+    const cold = new Library({ indexedDB: factory });
+    expect((await cold.search('walrus')).items.map((r) => r.id)).toEqual([a.id]);
+  });
+});
