@@ -100,9 +100,9 @@ function detectGeneric(doc: Document, url: string): Detection {
   const s = pageSignals(doc, url);
   if (s.signIn) return no('sign-in-page');
   if (s.ldArticle) return yes('json-ld-article');
-  if (s.ldListing && s.proseParas < 8) return no('listing-json-ld');
+  if (s.ldListing) return no('listing-json-ld');
   if (s.ogType === 'article') return yes('og-article');
-  if (s.ogType === 'website' && s.articleElements >= 6 && s.proseParas < 8) return no('feed');
+  if (s.ogType === 'website' && s.articleElements >= 5) return no('feed');
   if (s.h1 > 0 && s.proseParas >= 3 && s.proseChars >= 600) return yes('headline-and-prose');
   if (isProbablyReaderable(doc)) return yes('readerable');
   return no('no-article-signals');
