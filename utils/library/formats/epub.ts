@@ -352,6 +352,17 @@ function mostCommonLang(items: SavedItem[]): string {
   return best;
 }
 
+/** Random UUID v4 (crypto.randomUUID is missing outside secure contexts). */
+function uuid4(): string {
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 export interface EpubOptions {
   now: Date;
   parseHtml?: ParseHtml;
@@ -369,7 +380,7 @@ export function* epubSteps(items: SavedItem[], opts: EpubOptions): Generator<num
   const parseHtml = opts.parseHtml ?? defaultParser();
   const lang = mostCommonLang(items);
   const bookTitle = stripXmlInvalid(opts.title ?? `Lectern — ${ymd(opts.now)}`);
-  const identifier = opts.identifier ?? `urn:uuid:${globalThis.crypto.randomUUID()}`;
+  const identifier = opts.identifier ?? `urn:uuid:${uuid4()}`;
   const modified = opts.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const images = new ImageSink();
 
