@@ -8,7 +8,7 @@
  *   bodies      { id, html } — read only by get(), never by list()
  *   segments    the body-word index as immutable, compact segments (search.ts); a save adds a
  *               small one in its own transaction, the Library merges them in the background
- *   meta        'rev' → number, incremented by every write
+ *   meta        'rev' → number, incremented by every write; 'count' → exact number of entries
  *   changes     { seq: rev, ids } — the last 500 writes, so another Library instance (another
  *               tab or context) catches up by reading only the changed rows
  *   quarantine  records of an older database that could not be migrated, kept, not lost
@@ -24,6 +24,22 @@
  * as a bare link, never replaces saved content), while what the user made of the entry is kept:
  * the first `savedAt` (its place in the newest-first list), tags (new tags are added), archived,
  * read, progress and favourite (a new `favourite: true` sticks). `updatedAt` becomes now.
+ *
+ * Why IndexedDB and not storage.local (measured in Chromium 156 with a throw-away extension,
+ * 10,000 articles of ~30 KB, on a shared 2-core machine under load ≈ 12, so absolute numbers
+ * are inflated):
+ *                         IndexedDB (this store)      storage.local (+unlimitedStorage)
+ *   first 50 rows, cold   6–47 ms (p95 ≤ 100)          66 ms (order key + 50 row keys)
+ *   save p50 / p95        13–19 / 56–84 ms             295 / 681 ms (order + identity map
+ *                                                      re-written on every save)
+ *   full-text search      p50 14, p95 66 ms            4.4 s to scan the bodies (no index)
+ *   disk                  164 MB (html + index)        320 MB
+ * storage.local has no transactions spanning a read and a write, so the dedupe lookup and the
+ * write of two concurrent saves can interleave (duplicates, lost updates); it has no indexes
+ * or cursors, so listing newest first needs a list of all ids re-written on every save, and
+ * search needs a hand-made index stored in it. IndexedDB gives atomic multi-store
+ * transactions, indexes and cursors. Both live in the extension's origin and both are
+ * subject to the same quota (unlimitedStorage lifts it for both).
  */
 import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { AggregatorId, Article } from '../types';
