@@ -38,8 +38,10 @@
  * write of two concurrent saves can interleave (duplicates, lost updates); it has no indexes
  * or cursors, so listing newest first needs a list of all ids re-written on every save, and
  * search needs a hand-made index stored in it. IndexedDB gives atomic multi-store
- * transactions, indexes and cursors. Both live in the extension's origin and both are
- * subject to the same quota (unlimitedStorage lifts it for both).
+ * transactions, indexes and cursors. Quota: storage.local is capped at 10 MB without the
+ * `unlimitedStorage` permission; IndexedDB in the extension's origin gets a share of the disk
+ * but may be evicted under storage pressure — the manifest should ask for `unlimitedStorage`
+ * (no install warning), which lifts the cap and the eviction for both.
  */
 import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { AggregatorId, Article } from '../types';
