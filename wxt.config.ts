@@ -17,7 +17,8 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['activeTab', 'scripting', 'storage', 'unlimitedStorage', 'contextMenus'],
+    // 'contextMenus' joins when the library's "save link" menu is built (least privilege).
+    permissions: ['activeTab', 'scripting', 'storage', 'unlimitedStorage'],
     // Least privilege: aggregator hosts only. The e2e build adds <all_urls> and nothing else
     // (../shared/test-contract.md), because tests cannot click the toolbar to grant activeTab.
     host_permissions: mode === 'e2e' ? [...AGGREGATOR_MATCHES, '<all_urls>'] : [...AGGREGATOR_MATCHES],

@@ -32,6 +32,8 @@ export interface ReaderViewProps {
   onSave?(): void;
   save?: SaveState;
   onPrint?(): void;
+  /** whether the page itself has this image (the lead image is never fetched from metadata) */
+  imageShowable?(src: string): boolean;
 }
 
 function saveLabel(save: SaveState | undefined): string {
@@ -114,9 +116,11 @@ function ArticleHeader({ article, titleId }: { article: Article; titleId: string
   );
 }
 
-function LeadFigure({ article }: { article: Article }) {
+function LeadFigure({ article, showable }: { article: Article; showable?: (src: string) => boolean }) {
   const image = article.leadImage;
   if (!image || !/^(https?:|data:image\/)/i.test(image.src)) return null;
+  // only what the page itself delivered: never fetch an image that exists only in metadata
+  if (showable && !showable(image.src)) return null;
   // the pipeline may keep the lead image inside the body; never show it twice
   const file = image.src.startsWith('data:') ? '' : (image.src.split(/[?#]/)[0]?.split('/').pop() ?? '');
   if (file && article.html.includes(file)) return null;
@@ -226,7 +230,7 @@ export function ReaderView(props: ReaderViewProps) {
             dir={content.article.dir ?? undefined}
           >
             <ArticleHeader article={content.article} titleId={titleId} />
-            <LeadFigure article={content.article} />
+            <LeadFigure article={content.article} showable={props.imageShowable} />
             <ArticleBody
               html={content.article.html}
               baseUrl={content.article.url}

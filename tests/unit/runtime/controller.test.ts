@@ -9,7 +9,7 @@ import path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { ReaderController } from '../../../utils/runtime/reader/controller';
+import { ReaderController, pageHasImage } from '../../../utils/runtime/reader/controller';
 import { HOST_STYLE, HOST_TAG } from '../../../utils/runtime/reader/overlay';
 import { mockI18n } from './i18n-mock';
 
@@ -56,8 +56,10 @@ describe('reader controller on fixture pages', () => {
     const host = doc.querySelector(HOST_TAG)!;
     expect(host.parentElement).toBe(doc.documentElement);
     expect(host.shadowRoot).not.toBeNull(); // open
-    // the CSS is inlined into the shadow root (vitest does not process CSS, so its text is empty here)
-    expect(shadow(doc)!.firstElementChild?.localName).toBe('style');
+    // the CSS is inlined into the shadow root: a constructed sheet, or (as in jsdom) a <style>
+    // (vitest does not process CSS, so its text is empty here)
+    const root = shadow(doc)!;
+    expect(root.adoptedStyleSheets?.length === 1 || root.firstElementChild?.localName === 'style').toBe(true);
     const dialog = shadow(doc)!.querySelector('dialog')!;
     expect(dialog.open).toBe(true);
     expect(dialog.getAttribute('aria-labelledby')).toBe(byId(doc, 'reader-title')!.id);
@@ -171,5 +173,18 @@ describe('reader controller on fixture pages', () => {
     }
     const feed = load('groundnews-topic-page');
     expect(new ReaderController(feed.dom.window.document).pageInfo()).toMatchObject({ ok: true, isArticle: false, aggregator: 'groundnews' });
+  });
+
+  it('shows a lead image only when the page itself has it (never an og:image-only URL)', () => {
+    const dom = new JSDOM(
+      '<img src="/a/one.png"><img src="data:image/gif;base64,R0lGOD" data-src="two.jpg"><picture><source srcset="three.webp 1x, three@2x.webp 2x"><img src="x.png"></picture>',
+      { url: 'https://news.example/a/story' },
+    );
+    const doc = dom.window.document;
+    expect(pageHasImage(doc, 'https://news.example/a/one.png')).toBe(true);
+    expect(pageHasImage(doc, 'https://news.example/a/two.jpg')).toBe(true);
+    expect(pageHasImage(doc, 'https://news.example/a/three@2x.webp')).toBe(true);
+    expect(pageHasImage(doc, 'https://cdn.example/og/one.png')).toBe(false);
+    expect(pageHasImage(doc, 'data:image/png;base64,AAAA')).toBe(true);
   });
 });

@@ -111,6 +111,13 @@ describe('ReaderView', () => {
     expect(root.querySelector('figure.lead figcaption')?.textContent).toBe('The depot in 1990');
   });
 
+  it('leaves out a lead image the page never had (no fetch of metadata-only images)', () => {
+    show({ kind: 'article', article: article() }, { imageShowable: () => false });
+    expect(root.querySelector('figure.lead')).toBeNull();
+    show({ kind: 'article', article: article() }, { imageShowable: (src) => src.endsWith('/depot.png') });
+    expect(root.querySelector('figure.lead img')).not.toBeNull();
+  });
+
   it('does not show the lead image twice when the body already has it', () => {
     show({ kind: 'article', article: article({ html: '<p><img src="https://www.inkl.com/news/depot.png" alt=""></p><p>x</p>' }) });
     expect(root.querySelector('figure.lead')).toBeNull();

@@ -17,6 +17,40 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * true when the page has an <img> (or <source>) for this URL — as src, as the URL it loaded, or
+ * as a lazy-load data-src it was about to load. An og:image that the page never shows is not
+ * fetched by the reader.
+ */
+export function pageHasImage(doc: Document, src: string): boolean {
+  if (src.startsWith('data:')) return true;
+  const base = doc.location?.href ?? doc.baseURI;
+  const abs = (value: string | null | undefined): string | null => {
+    if (!value) return null;
+    try {
+      return new URL(value.trim(), base).href;
+    } catch {
+      return null;
+    }
+  };
+  const target = abs(src);
+  if (!target) return false;
+  for (const img of Array.from(doc.querySelectorAll<HTMLImageElement>('img, picture source'))) {
+    const candidates = [
+      (img as HTMLImageElement).currentSrc,
+      img.getAttribute('src'),
+      img.getAttribute('data-src'),
+      img.getAttribute('data-lazy-src'),
+      img.getAttribute('data-original'),
+      ...(img.getAttribute('srcset') ?? img.getAttribute('data-srcset') ?? '')
+        .split(',')
+        .map((part) => part.trim().split(/\s+/)[0]),
+    ];
+    if (candidates.some((c) => abs(c) === target)) return true;
+  }
+  return false;
+}
+
 export function resultOf(content: ReaderContent): OpenResult {
   if (content.kind === 'article') return { ok: true };
   return { ok: false, error: content.reason === 'error' ? content.error || 'error' : content.reason };
@@ -25,6 +59,7 @@ export function resultOf(content: ReaderContent): OpenResult {
 export class ReaderController {
   private overlay: Overlay | null = null;
   private content: ReaderContent | null = null;
+  private contentUrl = '';
   private settings: Settings = DEFAULT_SETTINGS;
   private unwatch: (() => void) | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -72,9 +107,13 @@ export class ReaderController {
   open(options: { force?: boolean } = {}): Promise<OpenResult> {
     return this.serial(async () => {
       if (this.overlay?.isOpen && this.content) {
-        // only ever opens: an open reader stays as it is (a forced request may upgrade a message)
+        // only ever opens: an open reader stays as it is, except that a forced request may
+        // upgrade the not-article message, and a single-page site that moved on to another
+        // URL gets the new page read
         if (options.force && this.content.kind === 'message' && this.content.reason === 'not-article') {
           this.show(this.extract(true));
+        } else if (this.contentUrl !== this.url()) {
+          this.show(this.extract(!!options.force));
         }
         this.overlay.bringToFront();
         return resultOf(this.content);
@@ -144,6 +183,7 @@ export class ReaderController {
 
   private show(content: ReaderContent): void {
     this.content = content;
+    this.contentUrl = this.url();
     this.rerender();
     this.overlay?.focusContent();
   }
@@ -159,6 +199,7 @@ export class ReaderController {
         onClose: () => void this.close(),
         onForce: () => this.show(this.extract(true)),
         onPrint: () => this.doc.defaultView?.print(),
+        imageShowable: (src: string) => pageHasImage(this.doc, src),
       }),
       this.overlay.container,
     );

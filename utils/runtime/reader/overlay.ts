@@ -87,6 +87,20 @@ function isModal(dialog: HTMLDialogElement): boolean {
   }
 }
 
+/** Adopt `css` into `root` as a constructed stylesheet; false when the engine cannot. */
+function adoptSheet(doc: Document, root: ShadowRoot, css: string): boolean {
+  const view = doc.defaultView as (Window & typeof globalThis) | null;
+  if (!view?.CSSStyleSheet || !('adoptedStyleSheets' in root)) return false;
+  try {
+    const sheet = new view.CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+    return root.adoptedStyleSheets.length === 1;
+  } catch {
+    return false;
+  }
+}
+
 function stop(event: Event): void {
   event.stopPropagation();
 }
@@ -122,15 +136,20 @@ export class Overlay {
     this.host = doc.createElement(HOST_TAG);
     this.host.setAttribute('style', HOST_STYLE);
     this.shadow = this.host.attachShadow({ mode: 'open' });
-    const style = doc.createElement('style');
-    style.textContent = options.css;
     this.dialog = doc.createElement('dialog');
     this.dialog.className = 'lectern-dialog';
     this.dialog.setAttribute('aria-labelledby', options.labelledBy);
     this.container = doc.createElement('div');
     this.container.className = 'frame';
     this.dialog.append(this.container);
-    this.shadow.append(style, this.dialog);
+    // The CSS goes into the shadow root as a constructed sheet where the engine allows it (a
+    // page's CSP style-src cannot block it), else as a <style> element.
+    if (!adoptSheet(doc, this.shadow, options.css)) {
+      const style = doc.createElement('style');
+      style.textContent = options.css;
+      this.shadow.append(style);
+    }
+    this.shadow.append(this.dialog);
     this.printStyle = doc.createElement('style');
     this.printStyle.setAttribute('data-lectern', 'page');
     this.printStyle.textContent = PAGE_CSS;
@@ -145,18 +164,23 @@ export class Overlay {
     this.shadow.addEventListener('focusin', (event) => {
       this.lastFocused = event.target as HTMLElement;
     });
-    this.shadow.addEventListener('wheel', (event) => this.onWheel(event as WheelEvent), { passive: false });
     this.shadow.addEventListener('keydown', (event) => this.onScrollKey(event as KeyboardEvent));
   }
 
-  private onWheel(event: WheelEvent): void {
+  /**
+   * Window-level (capture, not passive): a wheel listener on a subtree that page scripts keep
+   * removing can lose its place in the browser's wheel-handler bookkeeping, and then wheel
+   * events never arrive. On the window it always does.
+   */
+  private onWheel = (event: WheelEvent): void => {
     const scroller = this.scroller();
     if (!this.instantScroll || !scroller || event.ctrlKey) return;
+    if (!event.composedPath().includes(this.host)) return;
     const unit = event.deltaMode === 1 ? 40 : event.deltaMode === 2 ? scroller.clientHeight : 1;
     event.preventDefault();
     scroller.scrollTop += event.deltaY * unit;
     this.lastScrollTop = scroller.scrollTop;
-  }
+  };
 
   private onScrollKey(event: KeyboardEvent): void {
     const scroller = this.scroller();
@@ -392,6 +416,8 @@ export class Overlay {
     const onFullscreen = () => {
       if (this.doc.fullscreenElement && this.doc.fullscreenElement !== this.host) this.bringToFront();
     };
+    view?.addEventListener('wheel', this.onWheel, { capture: true, passive: false });
+    this.cleanups.push(() => view?.removeEventListener('wheel', this.onWheel, { capture: true }));
     this.doc.addEventListener('toggle', onToggle, true);
     this.doc.addEventListener('fullscreenchange', onFullscreen, true);
     this.cleanups.push(() => {
