@@ -336,3 +336,32 @@ describe('Library: the entry count a cold first page reports', () => {
     expect(await coldTotal()).toBe(1);
   });
 });
+
+describe('Library: listing and searching never read the article bodies', () => {
+  it('no request touches the bodies store during list, filter, search and stats', async () => {
+    const { vi } = await import('vitest');
+    const { IDBObjectStore } = await import('fake-indexeddb');
+    const { lib, factory } = freshLibrary();
+    await lib.saveMany(Array.from({ length: 30 }, (_, i) => articleInput(i)));
+    const { Library } = await import('../../../utils/library/store');
+    const cold = new Library({ indexedDB: factory });
+    const touched: string[] = [];
+    for (const m of ['get', 'getAll', 'openCursor', 'getAllKeys', 'count'] as const) {
+      const original = IDBObjectStore.prototype[m] as (...a: unknown[]) => unknown;
+      vi.spyOn(IDBObjectStore.prototype, m).mockImplementation(function (this: IDBObjectStore, ...args: unknown[]) {
+        touched.push(`${this.name}.${m}`);
+        return original.apply(this, args);
+      } as never);
+    }
+    try {
+      expect((await cold.list({ limit: 10 })).items).toHaveLength(10);
+      expect((await cold.list({ filter: { unread: true } })).total).toBe(30);
+      expect((await cold.search('harbour council')).total).toBe(30);
+      await cold.stats();
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(touched.length).toBeGreaterThan(0);
+    expect(touched.filter((t) => t.startsWith('bodies.'))).toEqual([]);
+  });
+});
