@@ -51,4 +51,14 @@ describe('Library: concurrent writes never lose one another', () => {
     await b.delete([(await b.list()).items[0].id]);
     expect((await a.list()).total).toBe(59);
   });
+
+  it('two contexts saving the same article at once still make one entry', async () => {
+    const { lib: a, factory } = freshLibrary();
+    const b = new Library({ indexedDB: factory });
+    const input = articleInput(7);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).save({ ...input, html: `<p>v${i}</p>` })));
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    expect(results.filter((r) => !r.updated)).toHaveLength(1);
+    expect((await b.list({ filter: { archived: false } })).total).toBe(1);
+  });
 });

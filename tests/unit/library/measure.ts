@@ -68,7 +68,9 @@ async function main() {
   if (first.items[0].id !== warmList.items[0].id || first.items.length !== 50 || first2.items.length !== 50) throw new Error('list mismatch');
 
   // search
-  const queries = ['quixotically7', 'quixotically9007', vocab[3], vocab[500], `${vocab[40]} ${vocab[900]}`, vocab[2000].slice(0, 5), 'story 123', 'harbour', 'publisher 3', 'reporter', 'climate', vocab[10000], 'storry'];
+  // 'quixotically7 ' (trailing space: the whole word) is deep in one body; without the space
+  // it is also a prefix of quixotically7007
+  const queries = ['quixotically7 ', 'quixotically9007', vocab[3], vocab[500], `${vocab[40]} ${vocab[900]}`, vocab[2000].slice(0, 5), 'story 123', 'harbour', 'publisher 3', 'reporter', 'climate', vocab[10000], 'storry'];
   const times: number[] = [];
   const hits: Record<string, number> = {};
   for (let round = 0; round < 3; round++) {
@@ -79,7 +81,7 @@ async function main() {
       hits[q] = r.total;
     }
   }
-  if (hits['quixotically7'] !== 1) throw new Error(`deep word not found: ${hits['quixotically7']}`);
+  if (hits['quixotically7 '] !== 1) throw new Error(`deep word not found: ${hits['quixotically7 ']}`);
 
   // saves: new articles, and re-saves of existing ones (dedupe path)
   const saveTimes: number[] = [];
