@@ -207,7 +207,7 @@ export function cleanCopy(original: Document, copy: Document, opts: CleanOptions
         if (tag === 'NOSCRIPT') {
           if (inR && unwrapNoscript(child)) report.noscripts++;
         } else if (!SKIP_WALK.has(tag)) {
-          if ((isDialog(child) || isJunkByTokens(child)) && !isProtected(child) && (isDialog(child) || proseCount(child) < 3 || linkDensity(child) > 0.5)) {
+          if (isWall(child, inR) && !isProtected(child)) {
             toRemove.push(child);
           } else {
             if (inR) unhide(child, tag);
@@ -217,6 +217,18 @@ export function cleanCopy(original: Document, copy: Document, opts: CleanOptions
       }
       c = next;
     }
+  };
+
+  /**
+   * A dialog is always a wall. A block whose class/id says promo/ad/cookie/newsletter… is removed
+   * unless it holds real prose: inside the article region one long paragraph is enough to keep
+   * it (a "has-ads" or "paywall" class on a container of article text), outside it three.
+   */
+  const isWall = (el: Element, inR: boolean): boolean => {
+    if (isDialog(el)) return true;
+    if (!isJunkByTokens(el)) return false;
+    if (inR ? proseCount(el, 100, 1) === 0 : proseCount(el) < 3) return true;
+    return linkDensity(el) > 0.5;
   };
 
   const unhide = (el: Element, tag: string): void => {
