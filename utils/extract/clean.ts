@@ -104,7 +104,8 @@ function copyShadowRoots(original: Document, copy: Document): number {
   let i = 0;
   for (let n = w.nextNode(); n; n = w.nextNode(), i++) {
     const sr = (n as Element & { shadowRoot?: ShadowRoot | null }).shadowRoot;
-    if (sr && (sr.textContent ?? '').length >= 200 && sr.querySelector('p')) {
+    // Lectern's own overlay (<lectern-reader>) is never page content
+    if (sr && !(n as Element).tagName.startsWith('LECTERN-') && (sr.textContent ?? '').length >= 200 && sr.querySelector('p')) {
       hits.push(i);
       found.push(n as Element);
     }

@@ -197,6 +197,20 @@ describe('own fixture pages', () => {
     expect(host.children.length).toBe(0);
   });
 
+  it("Lectern's own open overlay (<lectern-reader> shadow root) never becomes page content", () => {
+    const { article } = run('publisher--shadow-root', (doc) => {
+      attachDeclarativeShadowRoots(doc);
+      const host = doc.createElement('lectern-reader');
+      const root = host.attachShadow({ mode: 'open' });
+      const p = doc.createElement('p');
+      p.textContent = 'Overlay copy of the story: '.repeat(12);
+      root.appendChild(p);
+      doc.body.appendChild(host);
+    });
+    expect(article!.text).toContain('Grape growers across the Alder Valley');
+    expect(article!.text).not.toContain('Overlay copy of the story');
+  });
+
   it('publisher--noscript: also when <noscript> content is raw text (scripting on), without duplicates', () => {
     check('publisher--noscript', CASES['publisher--noscript'], (doc, html) => noscriptAsRawText(doc, html));
   });
