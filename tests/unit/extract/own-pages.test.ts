@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { detectPage, extractArticle } from '../../../utils/extract/index';
+import { cleanCopy } from '../../../utils/extract/clean';
 import { flat, load, occurrences, ownPage } from './fixtures';
 
 interface Case {
@@ -198,7 +199,7 @@ describe('own fixture pages', () => {
   });
 
   it("Lectern's own open overlay (<lectern-reader> shadow root) never becomes page content", () => {
-    const { article } = run('publisher--shadow-root', (doc) => {
+    const addOverlay = (doc: Document) => {
       attachDeclarativeShadowRoots(doc);
       const host = doc.createElement('lectern-reader');
       const root = host.attachShadow({ mode: 'open' });
@@ -206,9 +207,16 @@ describe('own fixture pages', () => {
       p.textContent = 'Overlay copy of the story: '.repeat(12);
       root.appendChild(p);
       doc.body.appendChild(host);
-    });
+    };
+    const { article, doc } = run('publisher--shadow-root', addOverlay);
     expect(article!.text).toContain('Grape growers across the Alder Valley');
     expect(article!.text).not.toContain('Overlay copy of the story');
+    // the working copy gets the page's shadow content but not the overlay's
+    const copy = doc.cloneNode(true) as Document;
+    const report = cleanCopy(doc, copy, { adapter: null, headline: null });
+    expect(report.shadowRoots).toBe(1);
+    expect(copy.querySelector('herald-story')?.textContent).toContain('Grape growers');
+    expect(copy.querySelector('lectern-reader')?.textContent ?? '').toBe('');
   });
 
   it('publisher--noscript: also when <noscript> content is raw text (scripting on), without duplicates', () => {
