@@ -1036,7 +1036,7 @@ export class Library {
     const cache = await this.sync();
     let rows: ItemRow[];
     if (q) {
-      const ids = await this.searchIds(cache, q);
+      const ids = await this.searchIds(cache, query ?? '');
       rows = this.ordered(cache).filter((r) => ids.has(r.id) && matchesFilter(r, filter));
     } else {
       rows = this.ordered(cache).filter((r) => matchesFilter(r, filter));
@@ -1050,7 +1050,7 @@ export class Library {
     const cache = await this.sync();
     const q = query.trim();
     if (!q) return this.list({ filter, limit, offset });
-    const scores = await this.searchIds(cache, q);
+    const scores = await this.searchIds(cache, query); // untrimmed: a final space ends the last word
     const rank = this.rank(cache);
     const hits: Hit[] = [];
     for (const [id, sc] of scores) {

@@ -54,6 +54,10 @@ describe('Library.search', () => {
     expect(res.items.map((r) => r.id)).toEqual([ids[13]]);
     // as a prefix while typing, and combined with another word
     expect((await lib.search('xylophon')).items.map((r) => r.id)).toEqual([ids[13]]);
+    // a final space ends the word: no more prefix match
+    expect((await lib.search('xylophon ')).total).toBe(0);
+    expect((await lib.list({ query: 'xylophon ' })).total).toBe(0);
+    expect((await lib.search('xylophonist ')).items.map((r) => r.id)).toEqual([ids[13]]);
     expect((await lib.search('story 13 xylophonist')).items.map((r) => r.id)).toEqual([ids[13]]);
     expect((await lib.search('story 12 xylophonist')).total).toBe(0);
   });
