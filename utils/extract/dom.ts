@@ -21,6 +21,24 @@ export function textOf(el: Node | null | undefined): string {
   return el ? norm(el.textContent) : '';
 }
 
+/** Text with a space between elements ("Meg James<span>Staff Writer</span>" -> "Meg James Staff Writer"). */
+export function spacedText(el: Node | null | undefined): string {
+  if (!el) return '';
+  const parts: string[] = [];
+  const walk = (n: Node) => {
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 3) parts.push(c.nodeValue ?? '');
+      else if (c.nodeType === 1 && !/^(SCRIPT|STYLE|TEMPLATE)$/i.test((c as Element).tagName)) {
+        parts.push(' ');
+        walk(c);
+        parts.push(' ');
+      }
+    }
+  };
+  walk(el);
+  return norm(parts.join(''));
+}
+
 /** Resolve `href` against `base`; null for unparsable or non-http(s) results. */
 export function absUrl(href: string | null | undefined, base: string): string | null {
   if (!href) return null;

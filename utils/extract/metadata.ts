@@ -4,7 +4,7 @@
  */
 import type { LeadImage } from '../types';
 import type { Adapter } from '../adapters/types';
-import { absUrl, byTag, metaContent, norm, textOf } from './dom';
+import { absUrl, byTag, metaContent, norm, spacedText, textOf } from './dom';
 import { ldNames, ldString, ldUrl, type LdNode } from './jsonld';
 
 const JUNK_ANCESTOR = '[role="dialog"], dialog, [aria-modal="true"], template, noscript, nav, footer';
@@ -48,6 +48,7 @@ export function findTitle(doc: Document, ld: LdNode | null, siteNames: string[])
 
 const BY_PREFIX = /^(?:(?:story|written|words|reporting|text|article)\s+by|by|von|par|por|door|di|بقلم|كتب|מאת)\s*[:\-–]?\s+/i;
 const BYLINE_CLASS = /(?:^|[\s_-])(?:byline|author|authors|story-by|storyby|article-author|writer)(?:$|[\s_-])|Byline/;
+const ROLE_SUFFIX = /\s+(?:(?:senior |chief |contributing |staff |special )?(?:writer|reporter|correspondent|editor|contributor|columnist)|view (?:more|all) (?:articles|posts|stories)|more (?:articles|posts|stories)(?: by [^,]+)?|follow|email|twitter)$/i;
 const CURATOR = /\b(flipped|curated|shared|posted|saved|clipped|collected|recommended|picked)\s+(into|by|in)\b/i;
 
 /** Clean a visible byline: drop "By"/"Story by", cut at dates and separators; null when it is not a name. */
@@ -55,7 +56,7 @@ export function cleanByline(raw: string | null | undefined, reject: string[] = [
   let t = norm(raw);
   if (!t || CURATOR.test(t)) return null;
   t = t.split(/\s+[·•|—–]\s+|\s+-\s+|\s*\n\s*|\s[·•|]\s?|\s+(?:on|updated|published)\s+(?=\w+\.? \d|\d)/i)[0];
-  t = t.replace(BY_PREFIX, '').replace(/^[,:;·•|\s]+|[,:;·•|\s]+$/g, '');
+  t = t.replace(BY_PREFIX, '').replace(ROLE_SUFFIX, '').replace(/^[,:;·•|\s]+|[,:;·•|\s]+$/g, '');
   if (t.length < 2 || t.length > 120) return null;
   if (/https?:|www\.|@|\d{2,}/.test(t)) return null;
   if (t.split(/\s+/).length > 14) return null;
@@ -94,7 +95,7 @@ function visibleByText(container: Element): string | null {
     while (block.parentElement && /^(A|SPAN|STRONG|B|EM|I|SMALL)$/.test(block.tagName) && textOf(block.parentElement).length < 200) {
       block = block.parentElement;
     }
-    const t = textOf(block);
+    const t = spacedText(block);
     if (t.length < 250) return t;
   }
   return null;
@@ -114,7 +115,7 @@ export function findByline(
   // 1. adapter-specific visible byline
   for (const sel of adapter?.bylineSelectors ?? []) {
     const el = doc.querySelector(sel);
-    const b = el && !el.closest(JUNK_ANCESTOR) ? tryClean(el.textContent) : null;
+    const b = el && !el.closest(JUNK_ANCESTOR) ? tryClean(spacedText(el)) : null;
     if (b) return b;
   }
   // 2. marked-up author links / byline blocks near the headline (one element walk, no selector engine)
@@ -131,7 +132,7 @@ export function findByline(
     }
     if (!bylineEl) {
       const cls = n.getAttribute('class');
-      if (cls && BYLINE_CLASS.test(cls) && !n.closest(JUNK_ANCESTOR)) bylineEl = n;
+      if (cls && BYLINE_CLASS.test(cls) && (n.textContent ?? '').length <= 160 && !n.closest(JUNK_ANCESTOR)) bylineEl = n;
       else if (!cls && /byline/i.test(n.getAttribute('data-testid') ?? '')) bylineEl = n;
     }
   }
@@ -140,17 +141,17 @@ export function findByline(
     const names: string[] = [];
     for (const el of authorLinks) {
       const nameEl = el.querySelector('[itemprop="name"]') ?? el;
-      const nm = tryClean(nameEl.textContent);
+      const nm = tryClean(spacedText(nameEl));
       if (nm && !names.includes(nm)) names.push(nm);
     }
     if (names.length > 1 && first.parentElement) {
-      const whole = tryClean(first.parentElement.textContent);
+      const whole = tryClean(spacedText(first.parentElement));
       if (whole && names.every((nm) => whole.includes(nm))) return whole;
     }
     if (names.length) return names.length > 1 ? joinNames(names) : names[0];
   }
   if (bylineEl) {
-    const b = tryClean(bylineEl.textContent);
+    const b = tryClean(spacedText(bylineEl));
     if (b && (!ldAuthors.length || ldAuthors.some((a) => b.includes(a)))) return b;
   }
   // 3. visible "By …" text
@@ -173,11 +174,11 @@ export function normalizeDate(raw: string | null | undefined): string | null {
   if (!s) return null;
   const m = ISO_RE.exec(s);
   if (m) {
-    if (!m[2]) return m[1];
+    if (!m[2]) return plausibleYear(m[1]) ? m[1] : null;
     let tz = m[3] ?? '';
     if (tz && tz !== 'Z' && !tz.includes(':')) tz = `${tz.slice(0, 3)}:${tz.slice(3)}`;
     const out = `${m[1]}T${m[2]}${tz}`;
-    return Number.isNaN(Date.parse(out)) ? null : out;
+    return Number.isNaN(Date.parse(out)) || !plausibleYear(m[1]) ? null : out;
   }
   if (/^\d{9,13}$/.test(s)) {
     const n = Number(s);
@@ -186,7 +187,13 @@ export function normalizeDate(raw: string | null | undefined): string | null {
   }
   if (!/\d{4}/.test(s)) return null;
   const t = Date.parse(s);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+  return Number.isNaN(t) || !plausibleYear(new Date(t).toISOString()) ? null : new Date(t).toISOString();
+}
+
+/** "0001-01-01" and far-future dates are CMS defaults, not publication dates */
+function plausibleYear(iso: string): boolean {
+  const y = Number(iso.slice(0, 4));
+  return y >= 1990 && y <= new Date().getUTCFullYear() + 1;
 }
 
 export function findPublished(doc: Document, h1: Element | null, ld: LdNode | null): string | null {
@@ -224,20 +231,27 @@ export function findLangDir(doc: Document, ld: LdNode | null): { lang: string | 
   return { lang, dir };
 }
 
-const PLACEHOLDER_SRC = /^data:image\/(gif|png|svg)|blank\.|spacer\.|placeholder|pixel\.|1x1|transparent\./i;
-const LAZY_ATTRS = ['data-src', 'data-lazy-src', 'data-original', 'data-url', 'data-hi-res-src', 'data-lazy'];
+const PLACEHOLDER_SRC = /^data:image\/(gif|png|svg)|blank\.|spacer\.|placeholder|pixel\.|1x1|transparent\.|preload|loading|lazy[-_]?load|grey[-_]?bg|gray[-_]?bg|[-_]holder\.|\/dummy\./i;
+const LAZY_ATTRS = ['data-src', 'data-lazy-src', 'data-original', 'data-url', 'data-hi-res-src', 'data-lazy', 'data-full-src'];
 
 /** The real source of an <img>: its src, or a lazy-load attribute when src is a placeholder. */
 export function imageSrc(img: Element): string | null {
-  const src = img.getAttribute('src');
-  if (src && !PLACEHOLDER_SRC.test(src)) return src;
+  const src = (img.getAttribute('src') ?? '').trim();
+  let lazy: string | null = null;
   for (const a of LAZY_ATTRS) {
-    const v = img.getAttribute(a);
-    if (v && !PLACEHOLDER_SRC.test(v)) return v;
+    const v = (img.getAttribute(a) ?? '').trim();
+    if (v && !PLACEHOLDER_SRC.test(v) && !/^data:/i.test(v)) {
+      lazy = v;
+      break;
+    }
   }
-  const srcset = img.getAttribute('data-srcset') ?? img.getAttribute('srcset');
-  if (srcset) return srcset.split(',')[0].trim().split(/\s+/)[0] || null;
-  return src && !/^data:image\/(gif|svg)/i.test(src) ? src : null;
+  if (!lazy) {
+    const srcset = img.getAttribute('data-srcset') ?? (src ? null : img.getAttribute('srcset'));
+    if (srcset) lazy = srcset.split(',')[0].trim().split(/\s+/)[0] || null;
+  }
+  if (src && !PLACEHOLDER_SRC.test(src) && !(lazy && /\.gif(\?|$)/i.test(src))) return src;
+  if (lazy) return lazy;
+  return src && !/^data:image\/(gif|svg)/i.test(src) && !PLACEHOLDER_SRC.test(src) ? src : null;
 }
 
 function basename(u: string): string {
