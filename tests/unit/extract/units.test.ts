@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { blockText, countWords, isHomepage, tokensOf } from '../../../utils/extract/dom';
-import { cleanByline, normalizeDate, stripTitleSuffix } from '../../../utils/extract/metadata';
+import { cleanByline, imageSrc, normalizeDate, stripTitleSuffix } from '../../../utils/extract/metadata';
 import { detectPage, extractArticle } from '../../../utils/extract/index';
 import { flat } from './fixtures';
 
@@ -38,6 +38,7 @@ describe('normalizeDate', () => {
     expect(normalizeDate('3h')).toBeNull();
     expect(normalizeDate('')).toBeNull();
     expect(normalizeDate('not a date 2026x')).toBeNull();
+    expect(normalizeDate('0001-01-01T00:00:00Z')).toBeNull();
   });
 });
 
@@ -48,6 +49,8 @@ describe('cleanByline', () => {
     expect(cleanByline('By Ingrid Solberg-Hale · September 14, 2026')).toBe('Ingrid Solberg-Hale');
     expect(cleanByline('By Priya Raman · Fri 27 Feb 2026 · Originally published on The Cascade Observer')).toBe('Priya Raman');
     expect(cleanByline('Marcus Bell and Lydia Okonkwo')).toBe('Marcus Bell and Lydia Okonkwo');
+    expect(cleanByline('Meg James Staff Writer')).toBe('Meg James');
+    expect(cleanByline('بقلم سلمى الحداد')).toBe('سلمى الحداد');
   });
   it('never takes a curator, a URL, a date or an aggregator', () => {
     expect(cleanByline('Flipped into Nature Notes by Jordan Pike')).toBeNull();
@@ -83,6 +86,16 @@ describe('small helpers', () => {
   });
   it('tokensOf splits classes, ids and camelCase', () => {
     expect(tokensOf('AppBanner_root__1qWm8 sn-wall')).toEqual(['app', 'banner', 'root', '1q', 'wm8', 'sn', 'wall']);
+  });
+});
+
+describe('imageSrc', () => {
+  const img = (attrs: string) => page(`<img ${attrs}>`).querySelector('img')!;
+  it('prefers the lazy source when src is a placeholder', () => {
+    expect(imageSrc(img('src="data:image/gif;base64,R0lGOD" data-src="real.png"'))).toBe('real.png');
+    expect(imageSrc(img('src="/img/preloader.gif" data-lazy-src="/photos/a.jpg"'))).toBe('/photos/a.jpg');
+    expect(imageSrc(img('src="/photos/b.jpg"'))).toBe('/photos/b.jpg');
+    expect(imageSrc(img('src="data:image/gif;base64,R0lGOD"'))).toBeNull();
   });
 });
 
