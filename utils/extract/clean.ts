@@ -92,54 +92,84 @@ export interface CleanReport {
   noscripts: number;
 }
 
-/** Copy open shadow roots that carry prose into the working copy (cloneNode does not copy them). */
-function copyShadowRoots(original: Document, copy: Document): number {
-  const origBody = original.body;
-  const copyBody = copy.body;
-  if (!origBody || !copyBody) return 0;
-  // one TreeWalker pass (no selector engine, no live collections)
+function openShadow(n: Node): ShadowRoot | null {
+  const sr = (n as Element & { shadowRoot?: ShadowRoot | null }).shadowRoot;
+  // Lectern's own overlay (<lectern-reader>) is never page content
+  return sr && !(n as Element).tagName.startsWith('LECTERN-') ? sr : null;
+}
+
+/**
+ * (original host, copied host) pairs for the open shadow hosts under `orig`. `copy` is a structural
+ * clone of `orig`, so the same TreeWalker order finds the same elements (TreeWalkers do not enter
+ * shadow trees, and nothing is modified while pairing).
+ */
+function pairHosts(orig: Node, copy: Node): [Element, Element][] {
+  const doc = orig.nodeType === 9 ? (orig as Document) : orig.ownerDocument!;
   const hits: number[] = [];
   const found: Element[] = [];
-  const w = original.createTreeWalker(origBody, 1 /* SHOW_ELEMENT */);
+  const w = doc.createTreeWalker(orig, 1 /* SHOW_ELEMENT */);
   let i = 0;
   for (let n = w.nextNode(); n; n = w.nextNode(), i++) {
-    const sr = (n as Element & { shadowRoot?: ShadowRoot | null }).shadowRoot;
-    // Lectern's own overlay (<lectern-reader>) is never page content
-    if (sr && !(n as Element).tagName.startsWith('LECTERN-') && (sr.textContent ?? '').length >= 200 && sr.querySelector('p')) {
+    if (openShadow(n)) {
       hits.push(i);
       found.push(n as Element);
     }
   }
-  if (!hits.length) return 0;
-  // the clone has the same light tree: the same walk order finds the same elements
-  const targets: (readonly [Element, Element])[] = [];
-  const cw = copy.createTreeWalker(copyBody, 1);
+  if (!hits.length) return [];
+  const cdoc = copy.nodeType === 9 ? (copy as Document) : copy.ownerDocument!;
+  const pairs: [Element, Element][] = [];
+  const cw = cdoc.createTreeWalker(copy, 1);
   let j = 0;
   let k = 0;
   for (let n = cw.nextNode(); n && k < hits.length; n = cw.nextNode(), j++) {
-    if (j === hits[k]) targets.push([found[k++], n as Element] as const);
+    if (j === hits[k]) pairs.push([found[k++], n as Element]);
   }
-  for (const [orig, host] of targets) {
-    const sr = (orig as Element & { shadowRoot: ShadowRoot }).shadowRoot;
-    const frag = copy.createDocumentFragment();
-    for (let c = sr.firstChild; c; c = c.nextSibling) {
-      if (c.nodeType === 1 && /^(STYLE|SCRIPT|LINK)$/i.test((c as Element).tagName)) continue;
-      frag.appendChild(copy.importNode(c, true));
+  return pairs;
+}
+
+/** the flattened content of a host's shadow tree (nested shadow trees included), as light DOM */
+function flattenShadow(origHost: Element, copyHost: Element, copy: Document, depth: number): DocumentFragment {
+  const sr = openShadow(origHost)!;
+  const frag = copy.createDocumentFragment();
+  for (let c = sr.firstChild; c; c = c.nextSibling) frag.appendChild(copy.importNode(c, true));
+  if (depth < 8) {
+    for (const [o, c] of pairHosts(sr, frag)) {
+      const inner = flattenShadow(o, c, copy, depth + 1);
+      distribute(inner, c);
     }
-    // put light-DOM children where the shadow tree's slots are
-    const slots = Array.from(frag.querySelectorAll('slot'));
-    for (const slot of slots) {
-      const name = slot.getAttribute('name');
-      const moved = Array.from(host.childNodes).filter((n) =>
-        name ? n.nodeType === 1 && (n as Element).getAttribute('slot') === name : !(n.nodeType === 1 && (n as Element).hasAttribute('slot')),
-      );
-      for (const n of moved) slot.parentNode?.insertBefore(n, slot);
-      slot.remove();
-    }
-    while (host.firstChild) host.removeChild(host.firstChild);
-    host.appendChild(frag);
   }
-  return targets.length;
+  return frag;
+}
+
+/** put the host's light-DOM children where the shadow tree's slots are, then make it the host's content */
+function distribute(frag: DocumentFragment, host: Element): void {
+  const slots = Array.from(frag.querySelectorAll('slot'));
+  for (const slot of slots) {
+    const name = slot.getAttribute('name');
+    const moved = Array.from(host.childNodes).filter((n) =>
+      name ? n.nodeType === 1 && (n as Element).getAttribute('slot') === name : !(n.nodeType === 1 && (n as Element).hasAttribute('slot')),
+    );
+    for (const n of moved) slot.parentNode?.insertBefore(n, slot);
+    slot.remove();
+  }
+  while (host.firstChild) host.removeChild(host.firstChild);
+  host.appendChild(frag);
+}
+
+/**
+ * Copy open shadow trees that carry prose into the working copy (cloneNode does not copy them).
+ * Chrome such as a search bar in a shadow root stays out: only trees with paragraphs of text come in.
+ */
+function copyShadowRoots(original: Document, copy: Document): number {
+  if (!original.body || !copy.body) return 0;
+  let n = 0;
+  for (const [orig, host] of pairHosts(original.body, copy.body)) {
+    const frag = flattenShadow(orig, host, copy, 0);
+    if ((frag.textContent ?? '').length < 200 || !frag.querySelector('p')) continue;
+    distribute(frag, host);
+    n++;
+  }
+  return n;
 }
 
 /** Clean the working copy in place. `copy` must be a clone; the page's document is never touched. */

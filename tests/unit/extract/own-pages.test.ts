@@ -219,6 +219,26 @@ describe('own fixture pages', () => {
     expect(copy.querySelector('lectern-reader')?.textContent ?? '').toBe('');
   });
 
+  it('publisher--shadow-root: nested open shadow roots (web-component pages) are read too', () => {
+    const { article } = run('publisher--shadow-root', (doc) => {
+      attachDeclarativeShadowRoots(doc);
+      // move the story one level deeper: <herald-story> -> shadow -> <story-body> -> shadow -> paragraphs
+      const outer = doc.querySelector('herald-story')!.shadowRoot!;
+      const inner = doc.createElement('story-body');
+      const innerRoot = inner.attachShadow({ mode: 'open' });
+      innerRoot.append(...Array.from(outer.childNodes));
+      const slotted = doc.createElement('p');
+      slotted.textContent = 'A slotted note from the light DOM that the shadow tree places after the story text.';
+      const slot = doc.createElement('slot');
+      innerRoot.appendChild(slot);
+      outer.appendChild(inner);
+      doc.querySelector('herald-story')!.appendChild(slotted);
+    });
+    const t = flat(article!.text);
+    expect(occurrences(t, 'Grape growers across the Alder Valley have mounted more than 900 wooden nest boxes')).toBe(1);
+    expect(occurrences(t, 'a study she expects to finish by the end of next year.')).toBe(1);
+  });
+
   it('publisher--noscript: also when <noscript> content is raw text (scripting on), without duplicates', () => {
     check('publisher--noscript', CASES['publisher--noscript'], (doc, html) => noscriptAsRawText(doc, html));
   });
