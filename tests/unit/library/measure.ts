@@ -73,12 +73,15 @@ async function main() {
   const queries = ['quixotically7 ', 'quixotically9007', vocab[3], vocab[500], `${vocab[40]} ${vocab[900]}`, vocab[2000].slice(0, 5), 'story 123', 'harbour', 'publisher 3', 'reporter', 'climate', vocab[10000], 'storry'];
   const times: number[] = [];
   const hits: Record<string, number> = {};
+  const slowest: Record<string, number> = {};
   for (let round = 0; round < 3; round++) {
     for (const q of queries) {
       const ts = performance.now();
       const r = await cold.search(q, { limit: 50 });
-      times.push(performance.now() - ts);
+      const dt = performance.now() - ts;
+      times.push(dt);
       hits[q] = r.total;
+      slowest[q] = Math.max(slowest[q] ?? 0, Math.round(dt));
     }
   }
   if (hits['quixotically7 '] !== 1) throw new Error(`deep word not found: ${hits['quixotically7 ']}`);
@@ -138,6 +141,7 @@ async function main() {
     titleIndexBuild: fmt(lightBuildMs),
     heapGB: +(process.memoryUsage().heapUsed / 1e9).toFixed(2),
     hits,
+    slowestMsPerQuery: slowest,
   }, null, 2));
   process.exit(0);
 }
