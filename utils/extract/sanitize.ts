@@ -94,7 +94,7 @@ function purifierFor(win: Window): Purifier {
 
 function windowOf(doc: Document | null | undefined): Window {
   const w = doc?.defaultView ?? (typeof window !== 'undefined' ? window : null);
-  if (!w) throw new Error('sanitize: no window for DOMPurify');
+  if (!w) throw new Error('sanitize: DOMPurify needs a DOM window (not available in a service worker)');
   return w;
 }
 
@@ -120,9 +120,12 @@ export function sanitizeArticle(node: Node, baseUrl: string, win: Window): Sanit
   }
 }
 
-/** Sanitise an HTML string (e.g. a saved article) to a string. */
-export function sanitizeHtml(html: string, baseUrl: string | null, win: Window): string {
-  const purify = purifierFor(win);
+/**
+ * Sanitise an HTML string (e.g. an imported or saved article) to a string. Needs a DOM window:
+ * the page's, the popup's, or an offscreen document's (an MV3 service worker has none).
+ */
+export function sanitizeHtml(html: string, baseUrl: string | null = null, win?: Window | null): string {
+  const purify = purifierFor(win ?? windowOf(null));
   currentBase = baseUrl;
   try {
     return purify.sanitize(html, { ...BASE_CONFIG }) as unknown as string;
