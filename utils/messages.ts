@@ -5,6 +5,9 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import type { AggregatorId, Source } from './types';
+import type { SavedItem } from './library/types';
+import type { DamagedRecord, ItemPatch, ItemRow, LibraryStats, ListFilter } from './library/store';
+import type { ExportFormat, ImportCounts, ImportError, ImportFormat } from './library/formats/types';
 
 export interface Failure {
   ok: false;
@@ -33,11 +36,118 @@ export interface SaveResult {
   updated: boolean;
 }
 
+// ------------------------------------------------------------------ library (issue 4/5)
+
+export type { ItemRow, ListFilter, LibraryStats, ItemPatch, DamagedRecord, ExportFormat, ImportFormat };
+
+/** A saved entry as shown in lists (everything but the html). */
+export type SavedRow = ItemRow;
+
+export type SaveTabResult = SaveResult | Failure;
+
+export type SavedStateResult =
+  | {
+      ok: true;
+      /** the tab's page is in the library (by identity: original URL, else clean URL) */
+      saved: boolean;
+      /** its row when saved, else null */
+      item: ItemRow | null;
+    }
+  | Failure;
+
+export type ListSavedResult =
+  | {
+      ok: true;
+      /** newest first (`savedAt` descending) */
+      items: ItemRow[];
+      /** how many items match the filter/query over all pages */
+      total: number;
+      /** records that failed validation: skipped and reported, left in the database */
+      damaged: DamagedRecord[];
+    }
+  | Failure;
+
+export type GetSavedResult = { ok: true; item: SavedItem } | Failure;
+export type UpdateSavedResult = { ok: true; items: ItemRow[] } | Failure;
+export type DeleteSavedResult = { ok: true; deleted: SavedItem[] } | Failure;
+export type LibraryStatsResult = ({ ok: true } & LibraryStats) | Failure;
+
+export type ExportLibraryResult =
+  | ({ ok: true; filename: string; mimeType: string; downloadId?: number } & (
+      | { text: string; base64?: undefined }
+      | { base64: string; text?: undefined }
+    ))
+  | Failure;
+
+export type ImportPreviewResult =
+  | {
+      ok: true;
+      /** the format read (the detected one for 'auto') */
+      format: Exclude<ImportFormat, 'auto'>;
+      counts: ImportCounts;
+      /** items not yet in the library */
+      new: number;
+      /** items already in the library (an import keeps them as they are) */
+      existing: number;
+      errors: ImportError[];
+    }
+  | Failure;
+
+export type ImportLibraryResult =
+  | { ok: true; imported: number; skipped: number; errors: Array<{ line: number; message: string }> }
+  | Failure;
+
 /** Messages handled by the background. `tabId` defaults to the sender's tab. */
 export type BackgroundProtocol = {
   openReader(data: { tabId?: number }): OpenResult;
   closeReader(data: { tabId?: number }): Result;
   pageInfo(data: { tabId?: number }): PageInfoResult;
+
+  /**
+   * Save the tab's page (the overlay's Save button, the popup, Alt+Shift+S, the page context
+   * menu all run this). A page Lectern does not take for an article is saved as a link without
+   * content. `updated: true` when the one existing entry was updated.
+   */
+  saveTab(data: { tabId?: number }): SaveTabResult;
+  /** Save a link without content and without fetching anything (link context menu). */
+  saveLink(data: { url: string; title?: string | null }): SaveTabResult;
+  /** Is the tab's current page saved? (popup's Save/Saved state) — reads only, never saves. */
+  savedState(data: { tabId?: number }): SavedStateResult;
+  /** The saved list, newest first; `query` is full-text; `limit`/`offset` page it. */
+  listSaved(data: { filter?: ListFilter; query?: string; limit?: number; offset?: number }): ListSavedResult;
+  /** One entry with its sanitised `html` (reading the saved copy). */
+  getSaved(data: { id: string }): GetSavedResult;
+  /** Change user state (archived, favourite, read, progress, tags, title) of entries. */
+  updateSaved(data: { ids: string[]; patch: ItemPatch }): UpdateSavedResult;
+  /** Delete entries; resolves the full deleted items so Undo can `restoreSaved` them. */
+  deleteSaved(data: { ids: string[] }): DeleteSavedResult;
+  /** Put back entries exactly as they were (Undo of a delete or of a save's update). */
+  restoreSaved(data: { items: SavedItem[] }): Result;
+  /** Counts, tags and publishers for the library page's filters. */
+  libraryStats(data: Record<string, never>): LibraryStatsResult;
+  /**
+   * Export the library (or `ids`, or the items matching `filter`). Text formats resolve `text`,
+   * markdown/epub `base64`. With `download: true` the background also starts the download
+   * itself (a closing popup cannot cancel it) and resolves `downloadId`.
+   */
+  exportLibrary(data: {
+    format: ExportFormat;
+    ids?: string[];
+    filter?: ListFilter;
+    download?: boolean;
+  }): ExportLibraryResult;
+  /**
+   * Read an import file without writing anything: counts, errors, how many are new vs already
+   * in the library. `data` is text, or base64 for zips (and for 'auto' on a zip).
+   */
+  importPreview(data: { format: ImportFormat; data: string }): ImportPreviewResult;
+  /**
+   * Import: merges by identity (existing entries kept, counted in `skipped`), keeps dates, tags
+   * and state, sanitises imported html, never fetches. A file it cannot read writes nothing.
+   */
+  importLibrary(data: { format: ImportFormat; data: string }): ImportLibraryResult;
+  /** Open (or focus) the library page, optionally on one entry. */
+  openLibrary(data: { id?: string }): Result;
 };
 
 /** Messages handled by the reader script inside a tab. */
