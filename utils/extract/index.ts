@@ -117,3 +117,10 @@ export function extractArticle(doc: Document, url: string, options: ExtractOptio
     readingMinutes,
   };
 }
+
+/** True when the lead image is already part of `article.html` (then the UI should not show it twice). */
+export function leadImageInBody(article: Pick<Article, 'html' | 'leadImage'>): boolean {
+  const src = article.leadImage?.src;
+  if (!src || !article.html) return false;
+  return article.html.includes(`"${src}"`) || article.html.includes(`"${src.replace(/&/g, '&amp;')}"`);
+}

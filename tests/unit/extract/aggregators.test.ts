@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { JSDOM } from 'jsdom';
-import { detectPage, extractArticle } from '../../../utils/extract/index';
+import { detectPage, extractArticle, leadImageInBody } from '../../../utils/extract/index';
 import { aggregatorFixtures, basename, flat, load, occurrences, type AggFixture } from './fixtures';
 
 const fixtures = aggregatorFixtures();
@@ -42,6 +42,11 @@ function checkArticle(f: AggFixture, doc: Document) {
   if (e.leadImage) {
     expect(a.leadImage, 'lead image').not.toBeNull();
     expect(basename(a.leadImage!.src, e.url)).toBe(basename(e.leadImage, e.url));
+    // the photo appears at most once in the body, and leadImageInBody tells the UI whether it did
+    const file = basename(e.leadImage, e.url);
+    const inHtml = (a.html.match(/<img [^>]*src="[^"]*"/g) ?? []).filter((t) => t.includes(`/${file}"`)).length;
+    expect(inHtml).toBeLessThanOrEqual(1);
+    expect(leadImageInBody(a)).toBe(inHtml === 1);
   }
   // never the aggregator as source, never the aggregator URL as source.url
   if (a.source && e.aggregator) {
