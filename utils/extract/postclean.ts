@@ -28,6 +28,17 @@ function simplify(s: string): string {
   return norm(s).toLowerCase().replace(/[‘’']/g, "'").replace(/[“”"]/g, '"');
 }
 
+/** remove `el`, then any ancestor left without text or media */
+function removeWithEmptyAncestors(el: Element, root: Element): void {
+  let top: Element = el;
+  while (top.parentElement && top.parentElement !== root) {
+    const p = top.parentElement;
+    if (norm(p.textContent) || p.querySelectorAll('img, svg, video, picture').length > 1) break;
+    top = p;
+  }
+  top.remove();
+}
+
 export interface PostCleanInput {
   title: string;
   byline: string | null;
@@ -38,8 +49,16 @@ export function postClean(root: Element, input: PostCleanInput): void {
   const doc = root.ownerDocument;
   // lazy images: the real file is in data-src when src is a placeholder
   const imgs = byTag(root, 'img');
+  const sourceAlt = input.sourceName ? simplify(input.sourceName) : '';
   for (let i = 0; i < imgs.length; i++) {
     const img = imgs[i];
+    // publisher / provider logos are chrome, not article images
+    const src = img.getAttribute('src') ?? '';
+    const alt = simplify(img.getAttribute('alt') ?? '');
+    if (/logo/i.test(src) || (sourceAlt && alt === sourceAlt)) {
+      removeWithEmptyAncestors(img, root);
+      continue;
+    }
     const real = imageSrc(img);
     if (real && real !== img.getAttribute('src')) img.setAttribute('src', real);
   }
