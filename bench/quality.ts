@@ -9,6 +9,8 @@
  *   --bench <dir>       benchmark folder (default: ../shared/bench/article-extraction from the repo)
  *   --only <id-prefix>  only pages whose id starts with this
  *   --json <file>       write every figure (metrics, timing, per-page scores) as JSON
+ *   --baseline <file>   an earlier --json output: print the overall change and every page whose
+ *                       Lectern page F1 moved by more than 0.001
  *   --texts             with --json: include both tools' extracted text per page
  *   --warmup <n|all>    warm-up pages run before the timed pass (default 20; 0 = none)
  *   --repeat <n>        run both n times per page and keep each one's fastest time (default 1)
@@ -19,7 +21,7 @@
  *   --diff <id-prefix>  diagnostics for the matching page(s): missed / extra text vs ground truth
  *                       (add --readability to show Readability's chunks too, --min <n> tokens)
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readability } from '@mozilla/readability';
@@ -414,6 +416,40 @@ function main(): void {
           ]),
         ),
       );
+    }
+  }
+
+  if (typeof args.baseline === 'string') {
+    // compare with an earlier --json run: what did the latest pipeline change?
+    try {
+      const base = JSON.parse(readFileSync(resolve(args.baseline), 'utf8')) as {
+        date?: string;
+        pages?: number;
+        lectern?: { f1: number; precision: number; recall: number; accuracy: number };
+        perPage?: Array<{ id: string; url: string; lectern: { f1: number; precision: number; recall: number } }>;
+      };
+      const before = new Map((base.perPage ?? []).map((p) => [p.id, p]));
+      const changes = perPage
+        .filter((p) => before.has(p.id))
+        .map((p) => ({ p, was: before.get(p.id)!, d: p.lectern.f1 - before.get(p.id)!.lectern.f1 }))
+        .filter((x) => Math.abs(x.d) > 0.001)
+        .sort((a, b) => a.d - b.d);
+      const b = base.lectern;
+      console.log(`\nVersus baseline ${args.baseline}${base.date ? ` (${base.date})` : ''}:`);
+      if (b && base.pages !== ids.length) {
+        console.log(`  (baseline scored ${base.pages ?? '?'} pages, this run ${ids.length}: overall figures not comparable)`);
+      } else if (b) {
+        console.log(
+          `  Lectern F1 ${f3(b.f1)} -> ${f3(lx.f1)}, precision ${f3(b.precision)} -> ${f3(lx.precision)}, ` +
+            `recall ${f3(b.recall)} -> ${f3(lx.recall)}, accuracy ${f3(b.accuracy)} -> ${f3(lx.accuracy)}`,
+        );
+      }
+      console.log(`  ${changes.length} page(s) changed page F1 by more than 0.001 (${changes.filter((x) => x.d < 0).length} worse)`);
+      for (const x of changes) {
+        console.log(`  ${x.d > 0 ? '+' : ''}${x.d.toFixed(3)}  ${x.p.id.slice(0, 12)}  ${f3(x.was.lectern.f1)} -> ${f3(x.p.lectern.f1)}  ${x.p.url}`);
+      }
+    } catch (e) {
+      console.log(`\ncannot read baseline ${args.baseline}: ${(e as Error).message}`);
     }
   }
 
