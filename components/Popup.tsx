@@ -4,6 +4,13 @@ import { t, uiLanguage } from '../utils/i18n';
 import { sendMessage, type PageInfoResult } from '../utils/messages';
 import { aggregatorName } from '../utils/runtime/aggregators';
 import { formatPublished, minutesLabel } from '../utils/runtime/format';
+import { ask } from './library/api';
+import { itemActions } from './library/actions';
+import { ExportMenu } from './library/ExportMenu';
+import { Filters } from './library/Filters';
+import { Notice, useNotice } from './library/Notice';
+import { SavedListView } from './library/SavedList';
+import { useSavedList } from './library/useSavedList';
 
 export interface PopupProps {
   /** for tests: which tab the popup is about */
@@ -24,11 +31,28 @@ async function activeTab(): Promise<number | undefined> {
 
 type CardState = { state: 'loading' } | { state: 'ready'; tabId: number; info: PageInfoResult } | { state: 'no-tab' };
 
-/** The popup: the current page's card with Read (Save and the library come with the library). */
+type SaveState =
+  | { state: 'unknown' }
+  | { state: 'unsaved' }
+  | { state: 'saving' }
+  | { state: 'saved'; id: string | null };
+
+/** The popup: the current page's card (Read / Save), then the saved library. */
 export function Popup({ getTabId = activeTab, close = () => window.close() }: PopupProps) {
   const [card, setCard] = useState<CardState>({ state: 'loading' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [save, setSave] = useState<SaveState>({ state: 'unknown' });
+  const list = useSavedList();
+  const notice = useNotice();
+  const actions = itemActions(list, notice, () => void refreshSaved());
+
+  const refreshSaved = async (tabId = card.state === 'ready' ? card.tabId : undefined) => {
+    if (tabId === undefined) return;
+    const state = await ask('savedState', { tabId });
+    if (state.ok) setSave(state.saved ? { state: 'saved', id: state.item?.id ?? null } : { state: 'unsaved' });
+    else setSave({ state: 'unsaved' });
+  };
 
   useEffect(() => {
     let cancelled = false;
@@ -38,6 +62,7 @@ export function Popup({ getTabId = activeTab, close = () => window.close() }: Po
         if (!cancelled) setCard({ state: 'no-tab' });
         return;
       }
+      void refreshSaved(tabId);
       let info: PageInfoResult;
       try {
         info = (await sendMessage('pageInfo', { tabId })) ?? { ok: false, error: 'no-response' };
@@ -65,6 +90,47 @@ export function Popup({ getTabId = activeTab, close = () => window.close() }: Po
     else setError(result?.error ?? 'no-response');
   };
 
+  const saveTab = async () => {
+    if (card.state !== 'ready' || save.state === 'saving' || save.state === 'saved') return;
+    setSave({ state: 'saving' });
+    const answer = await ask('saveTab', { tabId: card.tabId });
+    if (!answer.ok) {
+      setSave({ state: 'unsaved' });
+      notice.show({ kind: 'error', text: t('libSaveFailed', answer.error) });
+      return;
+    }
+    setSave({ state: 'saved', id: answer.id });
+    const title = card.info.ok ? card.info.title : '';
+    void list.reload();
+    void list.refreshStats();
+    notice.show({
+      text: answer.updated ? t('libSaveUpdatedNotice', title) : t('libSavedNotice', title),
+      // Undo of a new save removes it again; an update of an existing entry has nothing to undo
+      undo: answer.updated
+        ? undefined
+        : async () => {
+            const removed = await ask('deleteSaved', { ids: [answer.id] });
+            if (!removed.ok) {
+              notice.show({ kind: 'error', text: t('libActionFailed', removed.error) });
+              return;
+            }
+            setSave({ state: 'unsaved' });
+            list.removeRows([answer.id]);
+            void list.refreshStats();
+            notice.show({ text: t('libUndone') });
+          },
+    });
+  };
+
+  const openLibrary = async (id?: string) => {
+    const answer = await ask('openLibrary', id ? { id } : {});
+    if (answer.ok) close();
+    else notice.show({ kind: 'error', text: t('libActionFailed', answer.error) });
+  };
+
+  const saved = save.state === 'saved';
+  const canSave = card.state === 'ready' && card.info.ok;
+
   return (
     <main class="popup">
       <h1 class="popup-title">{t('popupTitle')}</h1>
@@ -90,7 +156,17 @@ export function Popup({ getTabId = activeTab, close = () => window.close() }: Po
           >
             {t('popupRead')}
           </button>
-          {/* LIBRARY: the Save button goes here (saveArticle for card.tabId) once the library lands. */}
+          <button
+            type="button"
+            class={saved ? 'saved' : ''}
+            data-testid="popup-save"
+            disabled={!canSave || save.state === 'unknown' || save.state === 'saving'}
+            aria-disabled={saved ? true : undefined}
+            aria-pressed={saved}
+            onClick={() => void saveTab()}
+          >
+            {saved ? t('popupSavedState') : save.state === 'saving' ? t('popupSaving') : t('popupSave')}
+          </button>
         </div>
         {error ? (
           <p class="error" role="alert">
@@ -98,7 +174,22 @@ export function Popup({ getTabId = activeTab, close = () => window.close() }: Po
           </p>
         ) : null}
       </section>
-      {/* LIBRARY: the saved list (listSaved, search, export/import) goes here. */}
+      <Notice api={notice} />
+      <section class="library-section" aria-labelledby="popup-saved">
+        <div class="section-head">
+          <h2 id="popup-saved" class="card-heading">
+            {t('libSectionHeading')}
+          </h2>
+          <div class="section-tools">
+            <ExportMenu notice={notice} applied={list.applied} />
+            <button type="button" class="link-button" data-testid="popup-open-library" onClick={() => void openLibrary()}>
+              {t('libOpenLibrary')}
+            </button>
+          </div>
+        </div>
+        <Filters list={list} />
+        <SavedListView list={list} actions={actions} onRead={(row) => void openLibrary(row.id)} />
+      </section>
     </main>
   );
 }

@@ -1,0 +1,63 @@
+/** Small pure helpers for showing saved items (rows of the list). */
+import type { ItemRow } from '../../utils/messages';
+import { aggregatorName } from '../../utils/runtime/aggregators';
+
+/** The publisher shown for an item: the original source's name, else the host it was read on. */
+export function publisherOf(row: Pick<ItemRow, 'source' | 'url'>): string {
+  if (row.source?.name) return row.source.name;
+  return hostOf(row.url);
+}
+
+export function hostOf(url: string | null | undefined): string {
+  if (!url) return '';
+  try {
+    return new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return url;
+  }
+}
+
+/** "inkl" for an item read on an aggregator, else null. */
+export function viaOf(row: Pick<ItemRow, 'aggregator'>): string | null {
+  return aggregatorName(row.aggregator);
+}
+
+/** A short localised date ("3 Mar 2026") for an ISO date or date-time; null when unreadable. */
+export function shortDate(iso: string | null | undefined, locale: string): string | null {
+  if (!iso) return null;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  const time = Date.parse(dateOnly ? `${iso}T00:00:00Z` : iso);
+  if (Number.isNaN(time)) return null;
+  try {
+    return new Intl.DateTimeFormat(locale || 'en', { dateStyle: 'medium', ...(dateOnly ? { timeZone: 'UTC' } : {}) }).format(
+      new Date(time),
+    );
+  } catch {
+    return new Date(time).toISOString().slice(0, 10);
+  }
+}
+
+export function isWebUrl(url: string | null | undefined): url is string {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** Bytes → base64 without blowing the stack on big files. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
+}
+
+/** A zip starts with "PK\x03\x04" (or "PK\x05\x06" when empty). */
+export function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5);
+}
