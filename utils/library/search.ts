@@ -264,23 +264,34 @@ export class LightIndex {
   private post = new Map<string, Map<string, number>>();
   private docTerms = new Map<string, string[]>();
   private sorted: string[] | null = null;
+  /** tokens of recently seen bylines / publishers / tag lists (they repeat across items) */
+  private shared = new Map<string, string[]>();
 
   get size(): number {
     return this.docTerms.size;
+  }
+
+  private sharedTokens(text: string): string[] {
+    let t = this.shared.get(text);
+    if (!t) {
+      if (this.shared.size > 5000) this.shared.clear();
+      t = [...new Set(tokenize(text))];
+      this.shared.set(text, t);
+    }
+    return t;
   }
 
   /** Add or replace an item's short fields. */
   put(row: ItemRow): void {
     this.remove(row.id);
     const w = new Map<string, number>();
-    const field = (text: string | null | undefined, boost: number) => {
-      if (!text) return;
-      for (const t of new Set(tokenize(text))) w.set(t, (w.get(t) ?? 0) + boost);
+    const field = (tokens: Iterable<string>, boost: number) => {
+      for (const t of tokens) w.set(t, (w.get(t) ?? 0) + boost);
     };
-    field(row.title, FIELD_BOOST.title);
-    field(row.byline, FIELD_BOOST.byline);
-    field(row.source?.name, FIELD_BOOST.publisher);
-    field(row.tags.join(' '), FIELD_BOOST.tags);
+    if (row.title) field(new Set(tokenize(row.title)), FIELD_BOOST.title);
+    if (row.byline) field(this.sharedTokens(row.byline), FIELD_BOOST.byline);
+    if (row.source?.name) field(this.sharedTokens(row.source.name), FIELD_BOOST.publisher);
+    if (row.tags.length) field(this.sharedTokens(row.tags.join(' ')), FIELD_BOOST.tags);
     for (const [t, weight] of w) {
       let m = this.post.get(t);
       if (!m) {

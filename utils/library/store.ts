@@ -1199,7 +1199,7 @@ export class Library {
       for (const raw of raws) {
         const v = validateStoredRow(raw);
         const id = raw && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : '?';
-        if (v.ok) fresh.rows.set(v.value.id, toItemRow(v.value));
+        if (v.ok) fresh.rows.set(v.value.id, v.value); // rows are copied on the way out (toItemRow)
         else fresh.damaged.set(id, { id, error: v.error, store: 'items' });
       }
       fresh.light.load(fresh.rows.values());
@@ -1333,7 +1333,7 @@ function applyRow(cache: Cache, id: string, raw: unknown): void {
   }
   const v = validateStoredRow(raw);
   if (v.ok) {
-    const row = toItemRow(v.value);
+    const row = v.value;
     cache.rows.set(id, row);
     cache.light.put(row);
   } else {
