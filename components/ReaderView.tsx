@@ -16,7 +16,9 @@ export type ReaderContent =
 export type SaveState =
   | { state: 'idle' }
   | { state: 'saving' }
-  | { state: 'saved'; updated: boolean }
+  | { state: 'saved'; updated: boolean; canUndo?: boolean }
+  | { state: 'undone' }
+  | { state: 'undo-failed'; error: string }
   | { state: 'failed'; error: string };
 
 export interface ReaderViewProps {
@@ -31,6 +33,8 @@ export interface ReaderViewProps {
   /** absent until the library is wired: the Save button is then disabled */
   onSave?(): void;
   save?: SaveState;
+  /** undo the save just made (delete a new entry, or restore the previous one) */
+  onUndo?(): void;
   onPrint?(): void;
   /** whether the page itself has this image (the lead image is never fetched from metadata) */
   imageShowable?(src: string): boolean;
@@ -166,6 +170,32 @@ function Message({
   );
 }
 
+/** What became of the last save, with Undo (a live region, so screen readers announce it). */
+function SaveStatus({ save, onUndo }: { save?: SaveState; onUndo?(): void }) {
+  if (save?.state === 'failed' || save?.state === 'undo-failed') {
+    return (
+      <p class="save-error" role="alert" data-testid="reader-save-status">
+        {save.state === 'failed' ? t('readerSaveFailed', save.error) : t('readerUndoFailed', save.error)}
+      </p>
+    );
+  }
+  if (save?.state === 'saved' || save?.state === 'undone') {
+    return (
+      <p class="save-status" role="status" data-testid="reader-save-status">
+        <span>
+          {save.state === 'undone' ? t('readerSaveUndone') : save.updated ? t('readerUpdatedStatus') : t('readerSavedStatus')}
+        </span>
+        {save.state === 'saved' && save.canUndo && onUndo ? (
+          <button type="button" class="tool undo" data-testid="reader-save-undo" onClick={() => onUndo()}>
+            {t('readerUndo')}
+          </button>
+        ) : null}
+      </p>
+    );
+  }
+  return null;
+}
+
 /** The reader overlay's content: toolbar, header, lead image, body (or a message). */
 export function ReaderView(props: ReaderViewProps) {
   const { content, settings, titleId } = props;
@@ -217,11 +247,7 @@ export function ReaderView(props: ReaderViewProps) {
           </button>
         </div>
       </div>
-      {props.save?.state === 'failed' ? (
-        <p class="save-error" role="alert">
-          {t('readerSaveFailed', props.save.error)}
-        </p>
-      ) : null}
+      <SaveStatus save={props.save} onUndo={props.onUndo} />
       <div class="page">
         {content.kind === 'article' ? (
           <article

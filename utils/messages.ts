@@ -43,7 +43,16 @@ export type { ItemRow, ListFilter, LibraryStats, ItemPatch, DamagedRecord, Expor
 /** A saved entry as shown in lists (everything but the html). */
 export type SavedRow = ItemRow;
 
-export type SaveTabResult = SaveResult | Failure;
+/**
+ * A save that can be undone: `previous` is the entry as it was before this save (null when the
+ * save created it). Undo = `deleteSaved({ ids: [id] })` when null, else
+ * `restoreSaved({ items: [previous] })`. Present only when the save asked `withUndo`.
+ */
+export interface UndoableSave extends SaveResult {
+  previous?: SavedItem | null;
+}
+
+export type SaveTabResult = UndoableSave | Failure;
 
 export type SavedStateResult =
   | {
@@ -108,7 +117,7 @@ export type BackgroundProtocol = {
    * menu all run this). A page Lectern does not take for an article is saved as a link without
    * content. `updated: true` when the one existing entry was updated.
    */
-  saveTab(data: { tabId?: number }): SaveTabResult;
+  saveTab(data: { tabId?: number; withUndo?: boolean }): SaveTabResult;
   /** Save a link without content and without fetching anything (link context menu). */
   saveLink(data: { url: string; title?: string | null }): SaveTabResult;
   /** Is the tab's current page saved? (popup's Save/Saved state) — reads only, never saves. */
@@ -150,13 +159,44 @@ export type BackgroundProtocol = {
   openLibrary(data: { id?: string }): Result;
 };
 
+/**
+ * What the reader script answers for a save: the extracted Article when the page is an article
+ * (or the reader shows one), else null with the page's URL/title (saved as a link).
+ */
+export type ArticleAnswer =
+  | { ok: true; url: string; title: string; aggregator: AggregatorId | null; article: import('./types').Article | null }
+  | Failure;
+
 /** Messages handled by the reader script inside a tab. */
 export type TabProtocol = {
   'reader:ping'(data: Record<string, never>): { ok: true; open: boolean };
   'reader:open'(data: { force?: boolean }): OpenResult;
   'reader:close'(data: Record<string, never>): Result;
   'reader:pageInfo'(data: Record<string, never>): PageInfoResult;
+  /** The article to save (runs or reuses the pipeline; never opens the overlay). */
+  'reader:article'(data: Record<string, never>): ArticleAnswer;
+  /** Show the outcome of a save made elsewhere (keyboard command, context menu) in the page. */
+  'reader:saved'(data: { result: SaveTabResult }): Result;
 };
+
+/**
+ * Broadcast by the background to every extension page (popup, library page) after the library
+ * changed; nobody answers. Listen with `onLibraryChanged` below.
+ */
+export interface LibraryChanged {
+  lectern: 1;
+  type: 'library:changed';
+  data: { ids: string[] | '*' };
+}
+
+export function onLibraryChanged(listener: (ids: string[] | '*') => void): () => void {
+  const fn = (message: unknown) => {
+    if (isEnvelope(message) && message.type === 'library:changed') listener((message.data as LibraryChanged['data']).ids);
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(fn as never);
+  return () => browser.runtime.onMessage.removeListener(fn as never);
+}
 
 type AnyProtocol = Record<string, (data: any) => unknown>;
 export type DataOf<P extends AnyProtocol, K extends keyof P> = Parameters<P[K]>[0];

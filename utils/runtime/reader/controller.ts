@@ -4,11 +4,23 @@
  */
 import { h, render } from 'preact';
 import { detectPage, extractArticle } from '../../extract';
-import { onMessages, type Failure, type OpenResult, type PageInfoResult, type Result, type TabProtocol } from '../../messages';
+import {
+  onMessages,
+  sendMessage,
+  type ArticleAnswer,
+  type Failure,
+  type OpenResult,
+  type PageInfoResult,
+  type Result,
+  type SaveTabResult,
+  type TabProtocol,
+} from '../../messages';
+import type { SavedItem } from '../../library/types';
 import { DEFAULT_SETTINGS, getSettings, updateSettings, watchSettings, type Settings } from '../../settings';
 import type { Article } from '../../types';
-import { ReaderView, type ReaderContent } from '../../../components/ReaderView';
+import { ReaderView, type ReaderContent, type SaveState } from '../../../components/ReaderView';
 import { Overlay } from './overlay';
+import { SaveNotice } from './save-notice';
 import css from './reader.css?inline';
 
 const TITLE_ID = 'lectern-reader-title';
@@ -63,6 +75,10 @@ export class ReaderController {
   private settings: Settings = DEFAULT_SETTINGS;
   private unwatch: (() => void) | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private saveState: SaveState = { state: 'idle' };
+  /** what Undo reverts: the entry saved last, and how it was before (null: it was new) */
+  private lastSave: { id: string; previous: SavedItem | null } | null = null;
+  private notice: SaveNotice | null = null;
 
   constructor(private readonly doc: Document = document) {}
 
@@ -168,6 +184,96 @@ export class ReaderController {
     };
   }
 
+  /**
+   * The article a save stores: the one the reader shows for this URL (even when the user chose
+   * "Read it anyway"), else the pipeline's result when the page is an article; otherwise null
+   * and the page is saved as a link.
+   */
+  articleForSave(): ArticleAnswer {
+    const url = this.url();
+    const title = (this.doc.title || '').trim();
+    if (this.content?.kind === 'article' && this.contentUrl === url && this.content.article.html.trim()) {
+      return { ok: true, url, title, aggregator: this.content.article.aggregator, article: this.content.article };
+    }
+    let article: Article | null = null;
+    try {
+      article = extractArticle(this.doc, url, {});
+    } catch {
+      article = null;
+    }
+    if (article && article.isArticle && article.html.trim()) {
+      return { ok: true, url, title, aggregator: article.aggregator, article };
+    }
+    let aggregator = article?.aggregator ?? null;
+    if (!article) {
+      try {
+        aggregator = detectPage(this.doc, url).aggregator;
+      } catch {
+        aggregator = null;
+      }
+    }
+    return { ok: true, url, title: article?.title || title, aggregator, article: null };
+  }
+
+  /** The overlay's Save button: the background's saveTab (the same path as every save). */
+  async save(): Promise<void> {
+    if (this.saveState.state === 'saving') return;
+    this.saveState = { state: 'saving' };
+    this.rerender();
+    let result: SaveTabResult;
+    try {
+      result = (await sendMessage('saveTab', { withUndo: true })) ?? { ok: false, error: 'no-response' };
+    } catch (error) {
+      result = { ok: false, error: errorText(error) };
+    }
+    this.saved(result);
+  }
+
+  /**
+   * Show the outcome of a save: in the overlay when it is open, else as a notice in the page
+   * (the keyboard command and the context menu save without the overlay).
+   */
+  saved(result: SaveTabResult): Result {
+    if (result.ok) {
+      const canUndo = result.previous !== undefined;
+      this.lastSave = canUndo ? { id: result.id, previous: result.previous ?? null } : null;
+      this.saveState = { state: 'saved', updated: result.updated, canUndo };
+    } else {
+      this.saveState = { state: 'failed', error: result.error };
+    }
+    if (this.overlay?.isOpen) {
+      this.rerender();
+    } else {
+      this.notice?.destroy();
+      this.notice = new SaveNotice(this.doc, {
+        state: this.saveState,
+        onUndo: this.lastSave ? () => this.undo() : undefined,
+        onGone: () => (this.notice = null),
+      });
+      this.notice.show();
+    }
+    return { ok: true };
+  }
+
+  /** Undo the last save: delete the new entry, or put the previous one back. */
+  async undo(): Promise<void> {
+    const last = this.lastSave;
+    if (!last) return;
+    this.lastSave = null;
+    let result: Result | { ok: true; deleted: unknown } ;
+    try {
+      result =
+        (last.previous
+          ? await sendMessage('restoreSaved', { items: [last.previous] })
+          : await sendMessage('deleteSaved', { ids: [last.id] })) ?? { ok: false, error: 'no-response' };
+    } catch (error) {
+      result = { ok: false, error: errorText(error) };
+    }
+    this.saveState = result.ok ? { state: 'undone' } : { state: 'undo-failed', error: result.error };
+    if (this.overlay?.isOpen) this.rerender();
+    this.notice?.update(this.saveState);
+  }
+
   private mount(): void {
     this.overlay = new Overlay(this.doc, {
       css,
@@ -182,6 +288,11 @@ export class ReaderController {
   }
 
   private show(content: ReaderContent): void {
+    if (this.contentUrl !== this.url()) {
+      // another page (SPA navigation): the last save's state belonged to the old one
+      this.saveState = { state: 'idle' };
+      this.lastSave = null;
+    }
     this.content = content;
     this.contentUrl = this.url();
     this.rerender();
@@ -199,6 +310,9 @@ export class ReaderController {
         onClose: () => void this.close(),
         onForce: () => this.show(this.extract(true)),
         onPrint: () => this.doc.defaultView?.print(),
+        onSave: () => void this.save(),
+        save: this.saveState,
+        onUndo: () => void this.undo(),
         imageShowable: (src: string) => pageHasImage(this.doc, src),
       }),
       this.overlay.container,
@@ -236,6 +350,7 @@ export class ReaderController {
     }
     this.overlay = null;
     this.content = null;
+    this.saveState = { state: 'idle' };
   }
 }
 
@@ -253,6 +368,8 @@ export function installReader(doc: Document = document): ReaderController {
     'reader:open': (data) => controller.open({ force: !!data.force }),
     'reader:close': () => controller.close(),
     'reader:pageInfo': () => controller.pageInfo(),
+    'reader:article': () => controller.articleForSave(),
+    'reader:saved': (data) => controller.saved(data.result),
   });
   return controller;
 }

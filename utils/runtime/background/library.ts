@@ -1,0 +1,355 @@
+/**
+ * The background's library functions. The popup and library page (messages), the overlay's
+ * Save button, the keyboard command, the context menus and the e2e test hook all call these
+ * and nothing else. One `Library` (utils/library/store.ts) per background, opened lazily.
+ * None of them throws: failures resolve `{ ok: false, error }` (a failed write changes
+ * nothing: the store writes each save / import in one transaction).
+ */
+import { browser } from 'wxt/browser';
+import { Library, articleToSaveInput, type ItemPatch, type ListFilter, type SaveInput } from '../../library/store';
+import type { SavedItem } from '../../library/types';
+import { exportLibrary } from '../../library/formats/export';
+import { parseImport } from '../../library/formats/import';
+import { EXPORT_FORMATS, IMPORT_FORMATS, type ExportFormat, type ImportFormat } from '../../library/formats/types';
+import {
+  envelope,
+  sendTabMessage,
+  type DeleteSavedResult,
+  type ExportLibraryResult,
+  type Failure,
+  type GetSavedResult,
+  type ImportLibraryResult,
+  type ImportPreviewResult,
+  type LibraryStatsResult,
+  type ListSavedResult,
+  type Result,
+  type SaveTabResult,
+  type SavedStateResult,
+  type UpdateSavedResult,
+} from '../../messages';
+import { ensureReader } from './reader';
+import { withDom } from './dom';
+
+let library: Library | null = null;
+
+/** The background's one Library (opened on first use). */
+export function getLibrary(): Library {
+  return (library ??= new Library());
+}
+
+/** Tests: use this Library instead (null: back to the default). */
+export function setLibrary(lib: Library | null): void {
+  library = lib;
+}
+
+export function fail(error: unknown): Failure {
+  const text = error instanceof Error ? error.message : String(error);
+  return { ok: false, error: text || 'unknown-error' };
+}
+
+function checkTabId(tabId: unknown): number {
+  if (typeof tabId !== 'number' || !Number.isInteger(tabId) || tabId < 0) throw new Error('invalid-tab');
+  return tabId;
+}
+
+function isWebUrl(url: unknown): url is string {
+  return typeof url === 'string' && /^https?:\/\//i.test(url);
+}
+
+/** Tell the extension's pages (popup, library page) that the library changed. */
+export function broadcastChanged(ids: string[] | '*'): void {
+  try {
+    void Promise.resolve(browser.runtime.sendMessage(envelope('library:changed', { ids }))).catch(() => undefined);
+  } catch {
+    // no page listening
+  }
+}
+
+// ------------------------------------------------------------------ saving
+
+/** What to save for a tab: the reader script's Article, else the page as a link. */
+async function readTab(tabId: number): Promise<SaveInput> {
+  let answer: Awaited<ReturnType<typeof sendTabMessage<'reader:article'>>> | undefined;
+  let scriptError: unknown = null;
+  try {
+    await ensureReader(tabId);
+    answer = await sendTabMessage(tabId, 'reader:article', {});
+  } catch (e) {
+    scriptError = e;
+  }
+  if (answer && answer.ok) {
+    if (answer.article) return articleToSaveInput(answer.article);
+    return { url: answer.url, title: answer.title || null, aggregator: answer.aggregator };
+  }
+  // a page the reader cannot run in (a PDF, a browser page): save its address when it has one
+  const tab = await browser.tabs.get(tabId).catch(() => null);
+  if (tab && isWebUrl(tab.url)) return { url: tab.url, title: tab.title ?? null };
+  if (answer && !answer.ok) throw new Error(answer.error);
+  throw scriptError instanceof Error ? scriptError : new Error('This page cannot be saved.');
+}
+
+/** Save one input; with `withUndo`, also resolve the entry as it was before (null: new). */
+export async function saveInput(input: SaveInput, options: { withUndo?: boolean } = {}): Promise<SaveTabResult> {
+  try {
+    const lib = getLibrary();
+    let previous: SavedItem | null = null;
+    if (options.withUndo) {
+      const row = await lib.findSaved(input);
+      if (row) previous = await lib.get(row.id);
+    }
+    const r = await lib.save(input);
+    broadcastChanged([r.id]);
+    return { ok: true, id: r.id, updated: r.updated, ...(options.withUndo ? { previous } : {}) };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+/**
+ * Save the page of any tab (active or not): the reader script extracts it (injected first if
+ * needed); a page Lectern does not take for an article is saved as a link without content.
+ */
+export async function saveArticle(tabId: number, options: { withUndo?: boolean } = {}): Promise<SaveTabResult> {
+  try {
+    const input = await readTab(checkTabId(tabId));
+    return await saveInput(input, options);
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+/** Save a link without content; nothing is fetched. */
+export async function saveLink(url: string, title?: string | null, options: { withUndo?: boolean } = {}): Promise<SaveTabResult> {
+  if (!isWebUrl(url)) return { ok: false, error: 'Only web pages (http or https) can be saved.' };
+  return saveInput({ url, title: title?.trim() || null }, options);
+}
+
+/** Is the tab's page saved? Reads only. */
+export async function savedState(tabId: number): Promise<SavedStateResult> {
+  try {
+    const input = await readTab(checkTabId(tabId));
+    const item = await getLibrary().findSaved(input);
+    return { ok: true, saved: !!item, item };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+// ------------------------------------------------------------------ reading and changing
+
+export async function listSaved(
+  options: { filter?: ListFilter; query?: string; limit?: number; offset?: number } = {},
+): Promise<ListSavedResult> {
+  try {
+    const r = await getLibrary().list({
+      filter: options.filter,
+      query: options.query,
+      limit: typeof options.limit === 'number' ? options.limit : undefined,
+      offset: typeof options.offset === 'number' ? options.offset : undefined,
+    });
+    return { ok: true, items: r.items, total: r.total, damaged: r.damaged };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+export async function getSaved(id: string): Promise<GetSavedResult> {
+  try {
+    if (typeof id !== 'string' || !id) return { ok: false, error: 'invalid-id' };
+    const item = await getLibrary().get(id);
+    return item ? { ok: true, item } : { ok: false, error: 'not-found' };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+export async function updateSaved(ids: string[], patch: ItemPatch): Promise<UpdateSavedResult> {
+  try {
+    const items = await getLibrary().updateMany(ids, patch ?? {});
+    broadcastChanged(ids);
+    return { ok: true, items };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+export async function deleteSaved(ids: string[]): Promise<DeleteSavedResult> {
+  try {
+    const deleted = await getLibrary().delete(ids);
+    broadcastChanged(ids);
+    return { ok: true, deleted };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+export async function restoreSaved(items: SavedItem[]): Promise<Result> {
+  try {
+    await getLibrary().restore(items);
+    broadcastChanged(items.map((i) => i.id));
+    return { ok: true };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+export async function clearLibrary(): Promise<Result> {
+  try {
+    await getLibrary().clear();
+    broadcastChanged('*');
+    return { ok: true };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+export async function libraryStats(): Promise<LibraryStatsResult> {
+  try {
+    return { ok: true, ...(await getLibrary().stats()) };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+// ------------------------------------------------------------------ export
+
+/** Formats whose writer walks article HTML as a DOM. */
+const DOM_EXPORTS: readonly ExportFormat[] = ['markdown', 'epub'];
+
+/** Revoke a download's blob URL once the browser has the file (or gave up). */
+function revokeWhenDone(downloadId: number, url: string): void {
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    browser.downloads.onChanged.removeListener(listener);
+    void withDom({ kind: 'revoke', url }, getLibrary).catch(() => undefined);
+  };
+  const listener = (delta: { id: number; state?: { current?: string } }) => {
+    if (delta.id === downloadId && (delta.state?.current === 'complete' || delta.state?.current === 'interrupted')) finish();
+  };
+  browser.downloads.onChanged.addListener(listener as never);
+  setTimeout(finish, 5 * 60_000);
+}
+
+async function startDownload(url: string, filename: string): Promise<number> {
+  const id = await browser.downloads.download({ url, filename, saveAs: false });
+  revokeWhenDone(id, url);
+  return id;
+}
+
+/**
+ * Export all items, `ids`, or those matching `filter`. JSON/CSV/bookmarks are written right
+ * here; Markdown and EPUB go through `withDom`. With `download`, the background also starts
+ * the download (from a blob: URL made where a DOM is).
+ */
+export async function exportSaved(options: {
+  format: ExportFormat;
+  ids?: string[];
+  filter?: ListFilter;
+  download?: boolean;
+}): Promise<ExportLibraryResult> {
+  try {
+    const { format } = options;
+    if (!EXPORT_FORMATS.includes(format)) return { ok: false, error: `Unknown export format "${String(format)}".` };
+    const lib = getLibrary();
+    let ids: string[] | null = Array.isArray(options.ids) ? options.ids.filter((id) => typeof id === 'string') : null;
+    if (!ids && options.filter) ids = (await lib.list({ filter: options.filter })).items.map((i) => i.id);
+    const download = !!options.download;
+    let out: { filename: string; mimeType: string; text?: string; base64?: string; blobUrl?: string };
+    if (DOM_EXPORTS.includes(format)) {
+      const r = await withDom({ kind: 'export', format, ids, blob: download }, getLibrary);
+      if (r.kind !== 'export') throw new Error('unexpected answer');
+      out = r;
+    } else {
+      const { items } = await lib.getMany(ids ?? undefined);
+      const file = exportLibrary(items, format);
+      if (!('text' in file)) throw new Error('unexpected binary export');
+      out = { filename: file.filename, mimeType: file.mimeType, text: file.text };
+      if (download) {
+        const b = await withDom({ kind: 'blob', mimeType: file.mimeType, text: file.text }, getLibrary);
+        if (b.kind === 'blob') out.blobUrl = b.url;
+      }
+    }
+    let downloadId: number | undefined;
+    if (download && out.blobUrl) downloadId = await startDownload(out.blobUrl, out.filename);
+    const base = { ok: true as const, filename: out.filename, mimeType: out.mimeType, ...(downloadId !== undefined ? { downloadId } : {}) };
+    return out.base64 !== undefined ? { ...base, base64: out.base64 } : { ...base, text: out.text ?? '' };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+// ------------------------------------------------------------------ import
+
+const SANITIZE_BATCH = 200;
+
+function readImport(format: ImportFormat, data: string) {
+  if (!IMPORT_FORMATS.includes(format)) return { ok: false as const, error: `Unknown import format "${String(format)}".` };
+  if (typeof data !== 'string') return { ok: false as const, error: 'The import data must be a string (text, or base64 for a zip).' };
+  return parseImport(format, data);
+}
+
+/** What an import would do, without writing anything. */
+export async function importPreview(format: ImportFormat, data: string): Promise<ImportPreviewResult> {
+  try {
+    const parsed = readImport(format, data);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
+    const lib = getLibrary();
+    let existing = 0;
+    const seen = new Set<string>();
+    for (const item of parsed.items) {
+      const row = await lib.findSaved(item as SaveInput);
+      if (row) existing++;
+      else seen.add(item.source?.url ?? item.url);
+    }
+    return {
+      ok: true,
+      format: parsed.format,
+      counts: parsed.counts,
+      new: seen.size,
+      existing,
+      errors: parsed.errors,
+    };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+/**
+ * Import a file: merges by identity (an item already saved is kept as it is and counted in
+ * `skipped`), keeps dates, tags and state, sanitises imported HTML, fetches nothing. Everything
+ * is written in one transaction: a file that cannot be read, or a failed write, writes nothing.
+ */
+export async function importSaved(format: ImportFormat, data: string): Promise<ImportLibraryResult> {
+  try {
+    const parsed = readImport(format, data);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
+    const inputs: SaveInput[] = parsed.items.map(({ unsanitisedHtml: _raw, ...rest }) => ({ ...(rest as SaveInput), html: null }));
+    // imported HTML is untrusted: sanitise it where a DOM is, in batches
+    const withHtml = parsed.items.map((item, i) => [i, item.unsanitisedHtml] as const).filter(([, h]) => !!h?.trim());
+    for (let start = 0; start < withHtml.length; start += SANITIZE_BATCH) {
+      const batch = withHtml.slice(start, start + SANITIZE_BATCH);
+      const r = await withDom(
+        { kind: 'sanitize', items: batch.map(([i, html]) => ({ html: html as string, baseUrl: parsed.items[i].url })) },
+        getLibrary,
+      );
+      if (r.kind !== 'sanitize') throw new Error('unexpected answer');
+      batch.forEach(([i], k) => {
+        inputs[i].html = r.html[k] || null;
+      });
+    }
+    const results = await getLibrary().saveMany(inputs, { ifExists: 'skip' });
+    const imported = results.filter((r) => !r.skipped).length;
+    const skipped = results.length - imported;
+    if (imported) broadcastChanged([...new Set(results.filter((r) => !r.skipped).map((r) => r.id))]);
+    return {
+      ok: true,
+      imported,
+      skipped,
+      errors: parsed.errors.map((e) => ({ line: e.line, message: e.file ? `${e.file}: ${e.message}` : e.message })),
+    };
+  } catch (e) {
+    return fail(e);
+  }
+}
