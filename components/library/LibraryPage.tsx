@@ -55,7 +55,12 @@ export function LibraryPage() {
     history.pushState(null, '', location.pathname + location.search);
     setReading(null);
     // back on the list: focus the row that was read
-    if (id) requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"] .row-title`)?.focus());
+    if (id) {
+      requestAnimationFrame(() => {
+        const row = [...document.querySelectorAll<HTMLElement>('[data-testid="saved-row"]')].find((r) => r.dataset.id === id);
+        row?.querySelector<HTMLElement>('.row-title')?.focus();
+      });
+    }
   };
 
   const select = (row: ItemRow, on: boolean) =>

@@ -1,0 +1,165 @@
+// @vitest-environment jsdom
+import { h } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('../../../utils/messages', async (orig) => ({
+  ...(await orig<typeof import('../../../utils/messages')>()),
+  sendMessage: vi.fn(),
+}));
+
+import { LibraryPage, itemFromHash } from '../../../components/library/LibraryPage';
+import { readImportFile } from '../../../components/library/ImportPanel';
+import { savedToArticle, scrollFraction } from '../../../components/library/SavedReader';
+import { FakeLibrary, makeItem } from './fake-library';
+import { allById, byId, choose, click, mount, rowOf, settle, type, useFake } from './helpers';
+
+let lib: FakeLibrary;
+let view: ReturnType<typeof mount>;
+
+async function open(items: ReturnType<typeof makeItem>[], hash = '') {
+  lib.items = items;
+  history.replaceState(null, '', `/library.html${hash}`);
+  view = mount(h(LibraryPage, {}));
+  await settle();
+  return view.root;
+}
+
+async function check(el: HTMLElement | null, on = true) {
+  const box = el as HTMLInputElement;
+  await act(async () => {
+    box.checked = on;
+    box.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await settle();
+}
+
+describe('Library page', () => {
+  beforeEach(() => {
+    lib = new FakeLibrary();
+    useFake(lib);
+  });
+  afterEach(() => view?.unmount());
+
+  it('bulk: select rows, archive them in one write, favourite, tag and delete with Undo', async () => {
+    const root = await open([makeItem(1), makeItem(2, { tags: ['a'] }), makeItem(3)]);
+    await check(byId(rowOf(root, 'id-1'), 'row-select'));
+    await check(byId(rowOf(root, 'id-2'), 'row-select'));
+    expect(byId(root, 'lib-selected-count')?.textContent).toBe('2 selected');
+    await click(byId(root, 'bulk-archive'));
+    expect(lib.of('updateSaved')[0]?.data).toEqual({ ids: ['id-1', 'id-2'], patch: { archived: true } });
+    expect(byId(root, 'lib-notice')?.textContent).toContain('Changed 2 items.');
+    // the selection is cleared after a bulk action
+    expect(byId(root, 'lib-selected-count')).toBeNull();
+
+    await check(byId(root, 'lib-select-shown'));
+    expect(byId(root, 'lib-selected-count')?.textContent).toBe('3 selected');
+    await type(byId(root, 'bulk-tag-input'), 'energy');
+    await click(byId(root, 'bulk-tag-add'));
+    expect(lib.items.find((i) => i.id === 'id-2')?.tags).toEqual(['a', 'energy']);
+    expect(lib.items.find((i) => i.id === 'id-3')?.tags).toEqual(['energy']);
+
+    await check(byId(root, 'lib-select-shown'));
+    await click(byId(root, 'bulk-delete'));
+    expect(allById(root, 'saved-row')).toHaveLength(0);
+    expect(lib.items).toHaveLength(0);
+    expect(byId(root, 'lib-notice')?.textContent).toContain('Deleted 3 items.');
+    await click(byId(root, 'lib-undo'));
+    expect(lib.items).toHaveLength(3);
+    expect(allById(root, 'saved-row')).toHaveLength(3);
+  });
+
+  it('"select all matching" selects beyond the first page, and export of the selection sends those ids', async () => {
+    const root = await open(Array.from({ length: 120 }, (_, i) => makeItem(i)));
+    expect(allById(root, 'saved-row')).toHaveLength(50);
+    await click(byId(root, 'lib-select-all'));
+    expect(byId(root, 'lib-selected-count')?.textContent).toBe('120 selected');
+    await click(byId(root, 'lib-export-toggle'));
+    await click(byId(root, 'lib-export-scope-selection'));
+    await choose(byId(root, 'lib-export-format'), 'epub');
+    await click(byId(root, 'lib-export-run'));
+    const sent = lib.of('exportLibrary')[0]?.data;
+    expect(sent.format).toBe('epub');
+    expect(sent.download).toBe(true);
+    expect(sent.ids).toHaveLength(120);
+  });
+
+  it('#item=<id> opens the saved copy in the reader; Close goes back to the list', async () => {
+    const root = await open([makeItem(1), makeItem(2, { html: '<p>Saved words</p><script>x()</script>' })], '#item=id-2');
+    expect(lib.of('getSaved')[0]?.data).toEqual({ id: 'id-2' });
+    const body = byId(root, 'reader-body')!;
+    expect(body.textContent).toBe('Saved words');
+    expect(body.querySelector('script')).toBeNull();
+    expect(byId(root, 'reader-title')?.textContent).toBe('Story number 2');
+    expect(byId(root, 'reader-source')?.textContent).toBe('Harbor Business Daily');
+    expect(byId(root, 'reader-via')?.textContent).toBe('via inkl');
+    expect(byId(root, 'reader-settings')).not.toBeNull();
+    expect((root.querySelector('.library') as HTMLElement).hidden).toBe(true);
+    await click(byId(root, 'reader-close'));
+    expect(byId(root, 'reader-body')).toBeNull();
+    expect((root.querySelector('.library') as HTMLElement).hidden).toBe(false);
+    // the title of a row opens it through the hash
+    await click(byId(rowOf(root, 'id-1'), 'row-title'));
+    expect(location.hash).toBe('#item=id-1');
+  });
+
+  it('an unknown id and a link without a copy show a message instead of a body', async () => {
+    let root = await open([makeItem(1)], '#item=nope');
+    expect(byId(root, 'reader-message')?.textContent).toContain('This item is not in the library.');
+    view.unmount();
+    root = await open([makeItem(1, { hasContent: false, html: '' })], '#item=id-1');
+    expect(byId(root, 'reader-message')?.textContent).toContain('Only the link was saved');
+    expect(byId(root, 'reader-body')).toBeNull();
+  });
+
+  it('import: preview shows counts and errors first, nothing is written until Import', async () => {
+    const root = await open([makeItem(1)]);
+    await click(byId(root, 'lib-import-toggle'));
+    const input = byId(root, 'import-file') as HTMLInputElement;
+    const file = new File(['title,url,time_added,tags,status\nA,https://a.example/,1,,unread\n'], 'pocket.csv', { type: 'text/csv' });
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    await act(async () => input.dispatchEvent(new Event('change', { bubbles: true })));
+    await settle(20);
+    expect(lib.of('importPreview')[0]?.data).toEqual({ format: 'auto', data: await file.text() });
+    const preview = byId(root, 'import-preview')!;
+    expect(preview.textContent).toContain('pocket.csv (Pocket CSV): 2 new, 1 already in the library, 1 with errors.');
+    expect(preview.textContent).toContain('Line 4: no URL');
+    expect(lib.of('importLibrary')).toHaveLength(0);
+    expect(lib.items).toHaveLength(1);
+    await click(byId(root, 'import-confirm'));
+    expect(lib.of('importLibrary')[0]?.data).toEqual({ format: 'pocket-csv', data: await file.text() });
+    expect(byId(root, 'import-result')?.textContent).toContain('Imported 2; 1 already saved were kept as they were.');
+    // the list shows the imported items
+    expect(allById(root, 'saved-row')).toHaveLength(3);
+  });
+
+  it('import: a file the background cannot read shows the error and writes nothing', async () => {
+    const root = await open([]);
+    lib.failing.set('importPreview', 'not a known export format');
+    await click(byId(root, 'lib-import-toggle'));
+    const input = byId(root, 'import-file') as HTMLInputElement;
+    Object.defineProperty(input, 'files', { value: [new File(['hello'], 'notes.txt')], configurable: true });
+    await act(async () => input.dispatchEvent(new Event('change', { bubbles: true })));
+    await settle(20);
+    expect(byId(root, 'import-failed')?.textContent).toBe('Could not import: not a known export format');
+    expect(byId(root, 'import-confirm')).toBeNull();
+    expect(lib.of('importLibrary')).toHaveLength(0);
+  });
+});
+
+describe('library helpers', () => {
+  it('reads zips as base64 and anything else as text', async () => {
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 255]);
+    expect(await readImportFile(new File([zip], 'export.zip'))).toBe(Buffer.from(zip).toString('base64'));
+    expect(await readImportFile(new File(['{"format":"lectern"}'], 'x.json'))).toBe('{"format":"lectern"}');
+  });
+
+  it('item ids from the hash, scroll fraction, saved item → article', () => {
+    expect(itemFromHash('#item=abc%2F1')).toBe('abc/1');
+    expect(itemFromHash('#other=1')).toBeNull();
+    expect(scrollFraction({ scrollTop: 500, scrollHeight: 1500, clientHeight: 500 })).toBe(0.5);
+    expect(scrollFraction({ scrollTop: 0, scrollHeight: 400, clientHeight: 500 })).toBe(1);
+    const article = savedToArticle(makeItem(1, { leadImage: 'https://x.example/a.jpg' }));
+    expect(article).toMatchObject({ title: 'Story number 1', isArticle: true, leadImage: { src: 'https://x.example/a.jpg' } });
+  });
+});
