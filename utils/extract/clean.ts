@@ -56,11 +56,19 @@ function hasProse(el: Element, min: number): boolean {
   return false;
 }
 
+/** cheap pre-filter: no junk word anywhere in class/id means no tokenising (most elements) */
+const JUNK_SUBSTRING = new RegExp(
+  [...JUNK_TOKENS].filter((t) => !['ad', 'ads', 'cta', 'cmp', 'dfp', 'wall'].includes(t)).concat(['ad', 'cta', 'cmp', 'dfp', 'wall']).join('|'),
+  'i',
+);
+
 function isJunkByTokens(el: Element): boolean {
   const cls = el.getAttribute('class') ?? '';
   const id = el.getAttribute('id') ?? '';
   if (!cls && !id) return false;
-  const toks = tokensOf(`${cls} ${id}`);
+  const both = `${cls} ${id}`;
+  if (!JUNK_SUBSTRING.test(both)) return false;
+  const toks = tokensOf(both);
   for (let i = 0; i < toks.length; i++) {
     if (JUNK_TOKENS.has(toks[i])) return true;
     if (i + 1 < toks.length && JUNK_TOKENS.has(toks[i] + toks[i + 1])) return true;

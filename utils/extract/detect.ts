@@ -9,60 +9,73 @@ import { findAdapter, type Adapter } from '../adapters/index';
 import { byTag, metaContent, norm } from './dom';
 import { isArticleNode, isListingNode, readJsonLd, type LdNode } from './jsonld';
 
-export interface PageSignals {
-  ld: LdNode[];
-  ldArticle: boolean;
-  ldListing: boolean;
-  ogType: string | null;
-  h1: number;
-  /** paragraphs of at least 80 characters, and their total length */
-  proseParas: number;
-  proseChars: number;
-  articleElements: number;
-  signIn: boolean;
-}
-
 const SIGNIN_TEXT = /\b(sign ?in|log ?in|login|sign ?up|register|create (an |your )?account|forgot (your )?password)\b/i;
 const SIGNIN_PATH = /\/(signin|sign-in|login|log-in|signup|sign-up|register|auth|account\/login)(\/|\?|$)/i;
 
+/** Page signals, computed lazily: most pages are decided by their metadata alone. */
+export class PageSignals {
+  private _prose: { paras: number; chars: number } | null = null;
+  private _signIn: boolean | null = null;
+  readonly ld: LdNode[];
+  readonly ldArticle: boolean;
+  readonly ldListing: boolean;
+  readonly ogType: string | null;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly url: string,
+  ) {
+    this.ld = readJsonLd(doc);
+    this.ldArticle = this.ld.some(isArticleNode);
+    this.ldListing = this.ld.some(isListingNode);
+    this.ogType = metaContent(doc, 'og:type')?.toLowerCase() ?? null;
+  }
+
+  get h1(): number {
+    return this.doc.getElementsByTagName('h1').length;
+  }
+
+  get articleElements(): number {
+    return this.doc.getElementsByTagName('article').length;
+  }
+
+  /** paragraphs of at least 80 characters, and their total length */
+  get prose(): { paras: number; chars: number } {
+    if (this._prose) return this._prose;
+    let paras = 0;
+    let chars = 0;
+    const ps = byTag(this.doc, 'p');
+    for (let i = 0; i < ps.length && i < 400; i++) {
+      const len = (ps[i].textContent ?? '').trim().length;
+      if (len >= 80) {
+        paras++;
+        chars += len;
+      }
+    }
+    return (this._prose = { paras, chars });
+  }
+
+  /** a password field on a sign-in URL, or under a "Sign in" headline with little prose */
+  get signIn(): boolean {
+    if (this._signIn !== null) return this._signIn;
+    let result = false;
+    if (byTag(this.doc, 'input').some((i) => (i.getAttribute('type') ?? '').toLowerCase() === 'password')) {
+      let path = '';
+      try {
+        path = new URL(this.url).pathname;
+      } catch {
+        /* keep empty */
+      }
+      const h1 = this.doc.getElementsByTagName('h1')[0];
+      const h1Text = h1 ? norm(h1.textContent) : '';
+      result = SIGNIN_PATH.test(path) || (SIGNIN_TEXT.test(h1Text) && this.prose.paras < 3);
+    }
+    return (this._signIn = result);
+  }
+}
+
 export function pageSignals(doc: Document, url: string): PageSignals {
-  const ld = readJsonLd(doc);
-  const ldArticle = ld.some(isArticleNode);
-  const ldListing = ld.some(isListingNode);
-  const ogType = metaContent(doc, 'og:type')?.toLowerCase() ?? null;
-  const h1s = byTag(doc, 'h1');
-  let proseParas = 0;
-  let proseChars = 0;
-  const ps = byTag(doc, 'p');
-  for (let i = 0; i < ps.length && i < 400; i++) {
-    const len = (ps[i].textContent ?? '').trim().length;
-    if (len >= 80) {
-      proseParas++;
-      proseChars += len;
-    }
-  }
-  let signIn = false;
-  if (byTag(doc, 'input').some((i) => (i.getAttribute('type') ?? '').toLowerCase() === 'password')) {
-    let path = '';
-    try {
-      path = new URL(url).pathname;
-    } catch {
-      /* keep empty */
-    }
-    const h1Text = h1s.length ? norm(h1s[0].textContent) : '';
-    signIn = SIGNIN_PATH.test(path) || (SIGNIN_TEXT.test(h1Text) && proseParas < 3);
-  }
-  return {
-    ld,
-    ldArticle,
-    ldListing,
-    ogType,
-    h1: h1s.length,
-    proseParas,
-    proseChars,
-    articleElements: doc.getElementsByTagName('article').length,
-    signIn,
-  };
+  return new PageSignals(doc, url);
 }
 
 function pathOf(url: string): string {
@@ -87,10 +100,10 @@ function detectAggregator(doc: Document, url: string, a: Adapter): Detection {
   if (s.ogType === 'website' && !s.ldArticle && s.articleElements >= 4) return no('feed');
   if (a.articleUrl.some((re) => re.test(path))) {
     // the URL says article; the page must still look like one (an error or consent page does not)
-    if (s.h1 > 0 || s.ldArticle || s.proseParas >= 2) return yes('aggregator-article-url');
+    if (s.ldArticle || s.h1 > 0 || s.prose.paras >= 2) return yes('aggregator-article-url');
     return no('aggregator-article-url-without-content');
   }
-  if (s.ldArticle && s.h1 > 0 && s.proseParas >= 3) return yes('aggregator-article-markup');
+  if (s.ldArticle && s.h1 > 0 && s.prose.paras >= 3) return yes('aggregator-article-markup');
   return no('aggregator-other-page');
 }
 
@@ -103,7 +116,7 @@ function detectGeneric(doc: Document, url: string): Detection {
   if (s.ldListing) return no('listing-json-ld');
   if (s.ogType === 'article') return yes('og-article');
   if (s.ogType === 'website' && s.articleElements >= 5) return no('feed');
-  if (s.h1 > 0 && s.proseParas >= 3 && s.proseChars >= 600) return yes('headline-and-prose');
+  if (s.h1 > 0 && s.prose.paras >= 3 && s.prose.chars >= 600) return yes('headline-and-prose');
   if (isProbablyReaderable(doc)) return yes('readerable');
   return no('no-article-signals');
 }
