@@ -41,7 +41,11 @@ function ErrorList({ errors }: { errors: Array<{ line: number; message: string; 
     <>
       <ul class="import-errors" data-testid="import-errors">
         {errors.slice(0, ERRORS_SHOWN).map((e, i) => (
-          <li key={i}>{(e.file ? `${e.file} — ` : '') + t('libImportLineError', [e.line, e.message])}</li>
+          <li key={i}>
+            {(e.file ? `${e.file} — ` : '') +
+              // messages may already start with "line N:"; never say it twice
+              t('libImportLineError', [e.line, e.message.replace(/^line\s+\d+\s*:?\s*/i, '')])}
+          </li>
         ))}
       </ul>
       {errors.length > ERRORS_SHOWN ? <p class="muted">{t('libImportMoreErrors', errors.length - ERRORS_SHOWN)}</p> : null}

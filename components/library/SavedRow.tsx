@@ -97,7 +97,7 @@ export function SavedRow({ row, actions, onRead, selected, onSelect }: SavedRowP
             title={t('libArchive')}
             onClick={() => void actions.update([row.id], { archived: !row.archived })}
           >
-            <span aria-hidden="true">{row.archived ? '▣' : '□'}</span>
+            <ArchiveIcon filled={row.archived} />
           </button>
           <button
             type="button"
@@ -213,5 +213,16 @@ export function TagEditor({ row, actions }: { row: ItemRow; actions: ItemActions
         </button>
       </form>
     </div>
+  );
+}
+
+/** A small archive-box icon (decorative: the button has its own accessible name). */
+function ArchiveIcon({ filled }: { filled: boolean }) {
+  return (
+    <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      <rect x="2.5" y="3.5" width="15" height="4" rx="1" fill={filled ? 'currentColor' : 'none'} stroke="currentColor" stroke-width="1.5" />
+      <path d="M4 7.5v8a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1v-8" fill={filled ? 'currentColor' : 'none'} stroke="currentColor" stroke-width="1.5" />
+      <path d="M8 11h4" stroke={filled ? 'var(--card, #fff)' : 'currentColor'} stroke-width="1.5" stroke-linecap="round" />
+    </svg>
   );
 }
