@@ -118,7 +118,9 @@ describe('Library page', () => {
     const input = byId(root, 'import-file') as HTMLInputElement;
     const file = new File(['title,url,time_added,tags,status\nA,https://a.example/,1,,unread\n'], 'pocket.csv', { type: 'text/csv' });
     Object.defineProperty(input, 'files', { value: [file], configurable: true });
-    await act(async () => input.dispatchEvent(new Event('change', { bubbles: true })));
+    await act(async () => {
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
     await settle(20);
     expect(lib.of('importPreview')[0]?.data).toEqual({ format: 'auto', data: await file.text() });
     const preview = byId(root, 'import-preview')!;
@@ -139,7 +141,9 @@ describe('Library page', () => {
     await click(byId(root, 'lib-import-toggle'));
     const input = byId(root, 'import-file') as HTMLInputElement;
     Object.defineProperty(input, 'files', { value: [new File(['hello'], 'notes.txt')], configurable: true });
-    await act(async () => input.dispatchEvent(new Event('change', { bubbles: true })));
+    await act(async () => {
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
     await settle(20);
     expect(byId(root, 'import-failed')?.textContent).toBe('Could not import: not a known export format');
     expect(byId(root, 'import-confirm')).toBeNull();
