@@ -1,0 +1,393 @@
+/**
+ * The background's library service in the real build (LIB-BG): attribution of every aggregator
+ * fixture when saved, one entry for one article read via two aggregators, many concurrent
+ * saves from several tabs, a failed (quota) write losing nothing, JSON round trip field by
+ * field, every export format (Markdown/EPUB go through Chrome's offscreen document), downloads,
+ * import preview, and the overlay's Save + Undo.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import type { Page } from '@playwright/test';
+import { test, expect, gotoFixture, type Lectern, type HookResult } from './fixtures';
+import { byTestId, collapse, normByline, aggregatorFixtures, type Expected } from './helpers';
+import { AGGREGATOR_FIXTURES } from './paths';
+
+interface Item {
+  id: string;
+  url: string;
+  title: string;
+  byline: string | null;
+  source: { name: string; url: string | null } | null;
+  aggregator: string | null;
+  published: string | null;
+  savedAt: string;
+  tags: string[];
+  archived: boolean;
+  favourite: boolean;
+  words: number;
+  hasContent: boolean;
+  html?: string;
+}
+
+const CONTRACT_KEYS = ['aggregator', 'archived', 'byline', 'favourite', 'hasContent', 'id', 'published', 'savedAt', 'source', 'tags', 'title', 'url', 'words'];
+
+const fixture = (name: string) => {
+  const dir = path.join(AGGREGATOR_FIXTURES, name);
+  const exp = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
+  return { exp, html: fs.readFileSync(path.join(dir, 'page.html')), dir };
+};
+
+async function list(lectern: Lectern): Promise<Item[]> {
+  const res = await lectern.call('listSaved');
+  expect(res, JSON.stringify(res)).toMatchObject({ ok: true });
+  return res.items as Item[];
+}
+
+/** An extension page in a tab, to talk to the background the way the popup / library page do. */
+async function extensionPage(page: Page, extensionId: string): Promise<Page> {
+  const p = await page.context().newPage();
+  await p.goto(`chrome-extension://${extensionId}/popup.html`);
+  return p;
+}
+
+/** runtime.sendMessage with Lectern's envelope, from an extension page. */
+function send(ext: Page, type: string, data: unknown): Promise<HookResult> {
+  return ext.evaluate(
+    ([t, d]) =>
+      (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<HookResult> } } }).chrome.runtime.sendMessage({
+        lectern: 1,
+        type: t,
+        data: d,
+      }),
+    [type, data] as const,
+  );
+}
+
+test.describe('library service (background)', () => {
+  test.beforeEach(async ({ lectern }) => {
+    expect(await lectern.call('clearLibrary')).toEqual({ ok: true });
+  });
+  test.afterEach(async ({ lectern }) => {
+    await lectern.call('clearLibrary');
+  });
+
+  test('every aggregator fixture is saved with its original publisher, aggregator and content state', async ({ page, server, lectern }) => {
+    test.setTimeout(180_000);
+    const fixtures = aggregatorFixtures();
+    expect(fixtures.length).toBeGreaterThanOrEqual(12);
+    const ids = new Map<string, string>();
+    for (const f of fixtures) {
+      await gotoFixture(page, server, f.url, f.html, f.assetDir);
+      const res = await lectern.callTab('saveArticle');
+      expect(res, `${f.name}: ${JSON.stringify(res)}`).toMatchObject({ ok: true, updated: false });
+      expect(Object.keys(res).sort(), `${f.name}: exactly the contract's fields`).toEqual(['id', 'ok', 'updated']);
+      ids.set(f.name, res.id as string);
+    }
+    const items = await list(lectern);
+    expect(items).toHaveLength(fixtures.length);
+    // newest first: the reverse of the order saved
+    expect(items.map((i) => i.id)).toEqual([...fixtures].reverse().map((f) => ids.get(f.name)));
+    for (const f of fixtures) {
+      const exp = f.expected as Expected;
+      const item = items.find((i) => i.id === ids.get(f.name))!;
+      expect(Object.keys(item).sort(), f.name).toEqual(CONTRACT_KEYS);
+      expect.soft(item.url, f.name).toBe(exp.url);
+      if (exp.kind === 'not-article') {
+        expect.soft(item.hasContent, `${f.name}: a non-article is saved as a link`).toBe(false);
+        expect.soft(item.words, f.name).toBe(0);
+        continue;
+      }
+      expect.soft(item.hasContent, f.name).toBe(true);
+      expect.soft(item.source, `${f.name}: original publisher`).toEqual(exp.source);
+      expect.soft(item.aggregator, f.name).toBe(exp.aggregator);
+      expect.soft(collapse(item.title), f.name).toBe(exp.title);
+      expect.soft(normByline(item.byline), f.name).toBe(normByline(exp.byline));
+      if (exp.published) expect.soft(Date.parse(item.published ?? ''), f.name).toBe(Date.parse(exp.published));
+      const got = await lectern.call('getSaved', item.id);
+      expect(got, f.name).toMatchObject({ ok: true });
+      const html = (got.item as Item).html ?? '';
+      expect.soft(html.length, f.name).toBeGreaterThan(500);
+      for (const s of exp.mustNotContain.slice(0, 3)) expect.soft(html.includes(s), `${f.name} saved copy has "${s}"`).toBe(false);
+    }
+  });
+
+  test('the same article read via two aggregators is one entry', async ({ page, server, lectern }) => {
+    const a = fixture('inkl-modal-scroll-lock');
+    const b = fixture('yahoo-wire-story-continues');
+    const original = a.exp.source!.url!;
+    // the Yahoo page carries the same wire story: every mention of its original URL becomes inkl's
+    const yahooSame = b.html.toString('utf8').split(b.exp.source!.url!).join(original);
+    expect(yahooSame).toContain(original);
+
+    await gotoFixture(page, server, a.exp.url, a.html, a.dir);
+    const first = await lectern.callTab('saveArticle');
+    expect(first).toMatchObject({ ok: true, updated: false });
+    await gotoFixture(page, server, b.exp.url, yahooSame, b.dir);
+    const second = await lectern.callTab('saveArticle');
+    expect(second).toEqual({ ok: true, id: first.id, updated: true });
+    const items = await list(lectern);
+    expect(items).toHaveLength(1);
+    // the one entry: where it was read last, credited to the same original
+    expect(items[0]).toMatchObject({ id: first.id, url: b.exp.url, aggregator: 'yahoo', hasContent: true });
+    expect(items[0].source?.url).toBe(original);
+
+    // a different article stays a separate entry
+    const other = fixture('newsbreak-sticky-bars');
+    const newsbreakOther = other.html.toString('utf8');
+    await gotoFixture(page, server, other.exp.url, newsbreakOther, other.dir);
+    expect(await lectern.callTab('saveArticle')).toMatchObject({ ok: true, updated: false });
+    expect(await list(lectern)).toHaveLength(2);
+  });
+
+  test('205 saves fired at once from 10 tabs give 205 entries', async ({ page, server, lectern, extensionId }) => {
+    test.setTimeout(120_000);
+    // five article tabs (saved through the hook, the Save button's path)…
+    const names = ['aol-split-body-hidden', 'flipboard-blur-signup', 'newsbreak-sticky-bars', 'smartnews-script-wall', 'inkl-max-height-fade'];
+    const tabs: Array<{ page: Page; id: number }> = [];
+    for (const name of names) {
+      const f = fixture(name);
+      const p = tabs.length === 0 ? page : await page.context().newPage();
+      await gotoFixture(p, server, f.exp.url, f.html, f.dir, 0);
+      await p.bringToFront();
+      tabs.push({ page: p, id: (await lectern.activeTab()).id });
+    }
+    await page.waitForTimeout(2200);
+    // …and five extension pages each sending 40 saves of distinct pages (links), all at once
+    const exts = await Promise.all(Array.from({ length: 5 }, () => extensionPage(page, extensionId)));
+    const linkSaves = exts.map((ext, t) =>
+      ext.evaluate(async (tab) => {
+        const c = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; id?: string }> } } }).chrome;
+        return Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            c.runtime.sendMessage({ lectern: 1, type: 'saveLink', data: { url: `https://news.example/tab${tab}/story-${i}?utm_source=x`, title: `Story ${tab}-${i}` } }),
+          ),
+        );
+      }, t),
+    );
+    const articleSaves = tabs.map((t) => lectern.call('saveArticle', t.id));
+    const [links, articles] = await Promise.all([Promise.all(linkSaves), Promise.all(articleSaves)]);
+    const flat = links.flat();
+    expect(flat.filter((r) => !r.ok), JSON.stringify(flat.find((r) => !r.ok))).toEqual([]);
+    for (const r of articles) expect(r).toMatchObject({ ok: true, updated: false });
+    expect(new Set([...flat.map((r) => r.id), ...articles.map((r) => r.id)]).size).toBe(205);
+    const items = await list(lectern);
+    expect(items).toHaveLength(205);
+    expect(items.filter((i) => i.hasContent).map((i) => i.url).sort()).toEqual(names.map((n) => fixture(n).exp.url).sort());
+    for (const ext of exts) await ext.close();
+    for (const t of tabs.slice(1)) await t.page.close();
+  });
+
+  test('a write refused for quota loses nothing and says so', async ({ page, server, lectern }) => {
+    const a = fixture('inkl-modal-scroll-lock');
+    await gotoFixture(page, server, a.exp.url, a.html, a.dir);
+    const saved = await lectern.callTab('saveArticle');
+    expect(saved).toMatchObject({ ok: true });
+    const before = await list(lectern);
+    const beforeItem = await lectern.call('getSaved', saved.id);
+
+    const worker = await lectern.worker();
+    await worker.evaluate(() => {
+      const proto = IDBObjectStore.prototype as unknown as { put: unknown; __lecternPut?: unknown };
+      proto.__lecternPut = proto.put;
+      proto.put = function () {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      };
+    });
+    try {
+      // a new article, the same article again (an update) and an import: all refused, all clean
+      const b = fixture('smartnews-script-wall');
+      await gotoFixture(page, server, b.exp.url, b.html, b.dir);
+      const failed = await lectern.callTab('saveArticle');
+      expect(failed.ok).toBe(false);
+      expect(failed.error).toMatch(/quota|full/i);
+      expect(failed.error).toMatch(/nothing was changed/i);
+      await gotoFixture(page, server, a.exp.url, a.html, a.dir, 0);
+      expect((await lectern.callTab('saveArticle')).ok).toBe(false);
+      const json = JSON.stringify({ format: 'lectern', version: 1, exportedAt: new Date().toISOString(), items: [{ url: 'https://news.example/x', title: 'X' }] });
+      const imported = await lectern.call('importLibrary', 'json', json);
+      expect(imported.ok).toBe(false);
+      expect(imported.error).toMatch(/quota|full/i);
+    } finally {
+      await worker.evaluate(() => {
+        const proto = IDBObjectStore.prototype as unknown as { put: unknown; __lecternPut?: unknown };
+        proto.put = proto.__lecternPut;
+        delete proto.__lecternPut;
+      });
+    }
+    expect(await list(lectern)).toEqual(before);
+    expect(await lectern.call('getSaved', saved.id)).toEqual(beforeItem);
+    // and the library works again once there is room
+    expect(await lectern.callTab('saveArticle')).toMatchObject({ ok: true, id: saved.id, updated: true });
+  });
+
+  test('export JSON → clear → import: the same items, field by field, html too', async ({ page, server, lectern, extensionId }) => {
+    const ids: string[] = [];
+    for (const name of ['newsbreak-sticky-bars', 'msn-continue-reading', 'msn-news-feed']) {
+      const f = fixture(name);
+      await gotoFixture(page, server, f.exp.url, f.html, f.dir);
+      const r = await lectern.callTab('saveArticle');
+      expect(r).toMatchObject({ ok: true });
+      ids.push(r.id as string);
+    }
+    // user state, changed the way the library page does
+    const ext = await extensionPage(page, extensionId);
+    expect(await send(ext, 'updateSaved', { ids: [ids[0]], patch: { tags: ['Transit', 'local news'], favourite: true } })).toMatchObject({ ok: true });
+    expect(await send(ext, 'updateSaved', { ids: [ids[1]], patch: { archived: true } })).toMatchObject({ ok: true });
+    await ext.close();
+
+    const before = await list(lectern);
+    const bodies = await Promise.all(before.map((i) => lectern.call('getSaved', i.id)));
+    const exported = await lectern.call('exportLibrary', 'json');
+    expect(exported).toMatchObject({ ok: true, mimeType: 'application/json' });
+    expect(Object.keys(exported).sort()).toEqual(['filename', 'mimeType', 'ok', 'text']);
+
+    expect(await lectern.call('clearLibrary')).toEqual({ ok: true });
+    expect(await list(lectern)).toEqual([]);
+    const imported = await lectern.call('importLibrary', 'json', exported.text);
+    expect(imported).toEqual({ ok: true, imported: 3, skipped: 0, errors: [] });
+    expect(await list(lectern)).toEqual(before);
+    const after = await Promise.all(before.map((i) => lectern.call('getSaved', i.id)));
+    expect(after).toEqual(bodies);
+    expect(before.find((i) => i.id === ids[0])).toMatchObject({ tags: ['Transit', 'local news'], favourite: true });
+    expect(before.find((i) => i.id === ids[1])).toMatchObject({ archived: true });
+  });
+
+  test('every export format gives a non-empty file with the right name and type; ids limit it', async ({ page, server, lectern }) => {
+    test.setTimeout(90_000);
+    const ids: string[] = [];
+    for (const name of ['inkl-modal-scroll-lock', 'publisher-newsletter-modal']) {
+      const f = fixture(name);
+      await gotoFixture(page, server, f.exp.url, f.html, f.dir);
+      const r = await lectern.callTab('saveArticle');
+      expect(r).toMatchObject({ ok: true });
+      ids.push(r.id as string);
+    }
+    const want: Record<string, { ext: RegExp; mime: string; binary: boolean }> = {
+      json: { ext: /^lectern-\d{4}-\d{2}-\d{2}\.json$/, mime: 'application/json', binary: false },
+      csv: { ext: /^lectern-\d{4}-\d{2}-\d{2}\.csv$/, mime: 'text/csv', binary: false },
+      bookmarks: { ext: /^lectern-\d{4}-\d{2}-\d{2}\.html$/, mime: 'text/html', binary: false },
+      markdown: { ext: /^lectern-\d{4}-\d{2}-\d{2}-markdown\.zip$/, mime: 'application/zip', binary: true },
+      epub: { ext: /^lectern-\d{4}-\d{2}-\d{2}\.epub$/, mime: 'application/epub+zip', binary: true },
+    };
+    for (const [format, w] of Object.entries(want)) {
+      const r = await lectern.call('exportLibrary', format);
+      expect(r, `${format}: ${JSON.stringify(r).slice(0, 300)}`).toMatchObject({ ok: true, mimeType: w.mime });
+      expect(r.filename as string, format).toMatch(w.ext);
+      expect(Object.keys(r).sort(), format).toEqual(w.binary ? ['base64', 'filename', 'mimeType', 'ok'] : ['filename', 'mimeType', 'ok', 'text']);
+      if (!w.binary) {
+        expect((r.text as string).length, format).toBeGreaterThan(100);
+        continue;
+      }
+      const files = unzipSync(Buffer.from(r.base64 as string, 'base64'));
+      const names = Object.keys(files);
+      if (format === 'markdown') {
+        const md = names.filter((n) => n.endsWith('.md'));
+        expect(md).toHaveLength(2);
+        const text = md.map((n) => strFromU8(files[n])).join('\n');
+        expect(text).toMatch(/^---\n/);
+        expect(text).toContain('publisher: The Cascade Observer');
+        expect(text).toContain('Tree-ring');
+      } else {
+        expect(strFromU8(files.mimetype)).toBe('application/epub+zip');
+        const chapters = names.filter((n) => /\.xhtml$/.test(n) && !/nav/.test(n));
+        expect(chapters.length).toBeGreaterThanOrEqual(2);
+      }
+    }
+    const csv = await lectern.call('exportLibrary', 'csv');
+    expect((csv.text as string).split(/\r?\n/)[0]).toMatch(/^title,url,time_added,tags,status/);
+    // { ids }: only those (unknown ids ignored)
+    const one = await lectern.call('exportLibrary', 'json', { ids: [ids[1], 'no-such-id'] });
+    const doc = JSON.parse(one.text as string) as { items: Item[] };
+    expect(doc.items.map((i) => i.id)).toEqual([ids[1]]);
+    const oneMd = await lectern.call('exportLibrary', 'markdown', { ids: [ids[0]] });
+    expect(Object.keys(unzipSync(Buffer.from(oneMd.base64 as string, 'base64'))).filter((n) => n.endsWith('.md'))).toHaveLength(1);
+    expect(await lectern.call('exportLibrary', 'pdf')).toMatchObject({ ok: false });
+  });
+
+  test('exportLibrary with download: the background downloads the file itself', async ({ page, server, lectern, extensionId }) => {
+    const f = fixture('aol-split-body-hidden');
+    await gotoFixture(page, server, f.exp.url, f.html, f.dir);
+    expect(await lectern.callTab('saveArticle')).toMatchObject({ ok: true });
+    const ext = await extensionPage(page, extensionId);
+    for (const format of ['csv', 'epub']) {
+      const r = await send(ext, 'exportLibrary', { format, download: true });
+      expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({ ok: true });
+      expect(typeof r.downloadId).toBe('number');
+      const worker = await lectern.worker();
+      await expect
+        .poll(
+          () =>
+            worker.evaluate(async (id) => {
+              const c = (globalThis as unknown as { chrome: { downloads: { search(q: object): Promise<Array<{ state: string; mime: string; fileSize: number; byExtensionId?: string; url: string }>> } } }).chrome;
+              const [d] = await c.downloads.search({ id });
+              // (Playwright stores downloads under a GUID name, so the file name cannot be checked here)
+              return d ? { state: d.state, mime: d.mime, nonEmpty: d.fileSize > 0, byLectern: !!d.byExtensionId, blob: d.url.startsWith('blob:chrome-extension://') } : null;
+            }, r.downloadId as number),
+          { timeout: 15_000 },
+        )
+        .toEqual({ state: 'complete', mime: r.mimeType, nonEmpty: true, byLectern: true, blob: true });
+    }
+    await ext.close();
+  });
+
+  test('import preview counts new and existing, imports merge, a bad file writes nothing', async ({ page, server, lectern, extensionId }) => {
+    const f = fixture('newsbreak-sticky-bars');
+    await gotoFixture(page, server, f.exp.url, f.html, f.dir);
+    expect(await lectern.callTab('saveArticle')).toMatchObject({ ok: true });
+    const pocket = [
+      'title,url,time_added,cursor,tags,status',
+      `Library hours,${f.exp.source!.url},1700000000,,,unread`,
+      'Another story,https://news.example/another?utm_source=feed,1700000100,,local|transit,archive',
+      'Bad row,not a url,x,,,unread',
+    ].join('\n');
+    const ext = await extensionPage(page, extensionId);
+    const preview = await send(ext, 'importPreview', { format: 'auto', data: pocket });
+    expect(preview, JSON.stringify(preview)).toMatchObject({ ok: true, format: 'pocket-csv', new: 1, existing: 1 });
+    expect(await list(lectern)).toHaveLength(1); // a preview writes nothing
+    await ext.close();
+    const res = await lectern.call('importLibrary', 'pocket-csv', pocket);
+    expect(res).toMatchObject({ ok: true, imported: 1, skipped: 1 });
+    expect((res.errors as Array<{ line: number }>).map((e) => e.line)).toEqual([4]);
+    const items = await list(lectern);
+    expect(items).toHaveLength(2);
+    const another = items.find((i) => i.title === 'Another story')!;
+    expect(another).toMatchObject({ archived: true, tags: ['local', 'transit'], hasContent: false, savedAt: new Date(1700000100_000).toISOString() });
+    expect(await lectern.call('importLibrary', 'omnivore-zip', 'bm90IGEgemlw')).toMatchObject({ ok: false });
+    expect(await lectern.call('importLibrary', 'json', '[1,2')).toMatchObject({ ok: false });
+    expect(await list(lectern)).toEqual(items);
+  });
+
+  test('overlay Save confirms with Undo: a new entry is removed, an update is put back as it was', async ({ page, server, lectern, extensionId }) => {
+    const f = fixture('inkl-modal-scroll-lock');
+    await gotoFixture(page, server, f.exp.url, f.html, f.dir);
+    expect(await lectern.openReader()).toMatchObject({ ok: true });
+    const save = byTestId(page, 'reader-save');
+    const status = byTestId(page, 'reader-save-status');
+    await save.click();
+    await expect(status).toContainText('Saved to your Lectern library');
+    await expect(save).toHaveText('Saved');
+    expect(await list(lectern)).toHaveLength(1);
+    await byTestId(page, 'reader-save-undo').click();
+    await expect(status).toContainText('Save undone');
+    await expect.poll(async () => (await list(lectern)).length).toBe(0);
+
+    // saved, tagged, saved again (an update), undone: back to the tagged entry exactly
+    await save.click();
+    await expect(status).toContainText('Saved to your Lectern library');
+    const [item] = await list(lectern);
+    const ext = await extensionPage(page, extensionId);
+    expect(await send(ext, 'updateSaved', { ids: [item.id], patch: { tags: ['keep'] } })).toMatchObject({ ok: true });
+    const tagged = await send(ext, 'getSaved', { id: item.id });
+    await ext.close();
+    await page.bringToFront();
+    await save.click();
+    await expect(status).toContainText('its entry was updated');
+    await expect(save).toHaveText('Saved (updated)');
+    await byTestId(page, 'reader-save-undo').click();
+    await expect(status).toContainText('Save undone');
+    const ext2 = await extensionPage(page, extensionId);
+    expect(await send(ext2, 'getSaved', { id: item.id })).toEqual(tagged);
+    await ext2.close();
+  });
+});
