@@ -15,7 +15,7 @@ export async function settle(ms = 0): Promise<void> {
   }
 }
 
-export function mount(vnode: VNode): { root: HTMLElement; unmount(): void } {
+export function mount(vnode: VNode<any>): { root: HTMLElement; unmount(): void } {
   const root = document.createElement('div');
   document.body.append(root);
   act(() => render(vnode, root));
