@@ -85,7 +85,7 @@ function isDialog(el: Element): boolean {
 const HIDDEN_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i;
 const WALL_STYLE = /(?:max-height|line-clamp|filter\s*:\s*blur|opacity|user-select|overflow\s*:\s*hidden|height\s*:|mask)/i;
 const NEVER_UNHIDE = new Set(['TEMPLATE', 'SCRIPT', 'STYLE', 'INPUT', 'SELECT', 'OPTION', 'TEXTAREA', 'BUTTON', 'NAV', 'MENU', 'DIALOG', 'FORM', 'SVG', 'svg', 'IFRAME']);
-const SKIP_WALK = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'SVG', 'svg', 'MATH', 'CODE', 'PRE', 'IFRAME', 'VIDEO', 'AUDIO', 'PICTURE', 'TABLE']);
+const SKIP_WALK = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'SVG', 'svg', 'MATH', 'CODE', 'PRE', 'IFRAME', 'VIDEO', 'AUDIO', 'PICTURE']);
 
 export interface CleanOptions {
   adapter: Adapter | null;
