@@ -113,7 +113,11 @@ export function sanitizeArticle(node: Node, baseUrl: string, win: Window): Sanit
   const purify = purifierFor(win);
   currentBase = baseUrl;
   try {
-    const body = purify.sanitize(node, { ...BASE_CONFIG, RETURN_DOM: true }) as unknown as Element;
+    // the node lives in Lectern's inert working copy: sanitise it where it is (no second clone)
+    const inPlace = node.nodeType === 1 && !(node as Element).isConnected;
+    const body = inPlace
+      ? (purify.sanitize(node as Element, { ...BASE_CONFIG, IN_PLACE: true }) as unknown as Element)
+      : (purify.sanitize(node, { ...BASE_CONFIG, RETURN_DOM: true }) as unknown as Element);
     return { html: body.innerHTML, text: blockText(body), root: body };
   } finally {
     currentBase = null;
