@@ -1,0 +1,108 @@
+// @vitest-environment jsdom
+/**
+ * The library steps that need a DOM, where the background has one (Firefox's MV2 background
+ * page; jsdom here): `withDom` runs them in place — Markdown/EPUB exports, sanitising the HTML
+ * of an import — and the JSON round trip keeps every field and the html.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { Library } from '../../../utils/library/store';
+import { exportSaved, getSaved, importSaved, listSaved, saveInput, setLibrary, updateSaved, clearLibrary } from '../../../utils/runtime/background/library';
+import { hasDom } from '../../../utils/runtime/background/dom';
+
+const ARTICLE = {
+  url: 'https://www.inkl.com/news/tree-ring-study',
+  title: 'Tree-ring study pushes drought record back',
+  byline: 'Priya Raman',
+  source: { name: 'The Cascade Observer', url: 'https://www.cascadeobserver.example/science/tree-ring/' },
+  aggregator: 'inkl' as const,
+  published: '2026-02-27T08:00:00Z',
+  // as the pipeline stores it (already sanitised: links open in a new tab)
+  html: '<h2>Longer and deeper</h2><p>A new analysis of <a href="https://x.example/" target="_blank" rel="noopener noreferrer">tree-ring</a> samples.</p><ul><li>Four droughts</li></ul>',
+};
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  setLibrary(new Library({ indexedDB: new IDBFactory(), autoCompact: false }));
+  vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new Error('no network'))));
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setLibrary(null);
+});
+
+describe('DOM-needing library steps with a DOM in the background (Firefox)', () => {
+  it('runs in place (no offscreen document)', () => {
+    expect(hasDom()).toBe(true);
+  });
+
+  it('Markdown export: a zip of .md files with front matter and the body', async () => {
+    await saveInput(ARTICLE);
+    const r = (await exportSaved({ format: 'markdown' })) as { ok: true; filename: string; mimeType: string; base64: string };
+    expect(r).toMatchObject({ ok: true, mimeType: 'application/zip' });
+    expect(r.filename).toMatch(/-markdown\.zip$/);
+    const files = unzipSync(Uint8Array.from(Buffer.from(r.base64, 'base64')));
+    const md = Object.keys(files).filter((n) => n.endsWith('.md'));
+    expect(md).toHaveLength(1);
+    const text = strFromU8(files[md[0]]);
+    expect(text).toMatch(/^---\n/);
+    expect(text).toContain('publisher: The Cascade Observer');
+    expect(text).toContain('## Longer and deeper');
+    expect(text).toMatch(/- +Four droughts/);
+  });
+
+  it('EPUB export: an EPUB zip with one chapter per item', async () => {
+    await saveInput(ARTICLE);
+    await saveInput({ url: 'https://news.example/link', title: 'A link' });
+    const r = (await exportSaved({ format: 'epub' })) as { ok: true; base64: string; mimeType: string };
+    expect(r.mimeType).toBe('application/epub+zip');
+    const files = unzipSync(Uint8Array.from(Buffer.from(r.base64, 'base64')));
+    expect(strFromU8(files.mimetype)).toBe('application/epub+zip');
+    const chapters = Object.keys(files).filter((n) => /text\/a\d+\.xhtml$/.test(n));
+    expect(chapters).toHaveLength(2);
+    expect(chapters.map((n) => strFromU8(files[n])).join('')).toContain('Longer and deeper');
+  });
+
+  it('imported HTML is sanitised before it is stored', async () => {
+    const json = JSON.stringify({
+      format: 'lectern',
+      version: 1,
+      exportedAt: '2026-03-01T00:00:00Z',
+      items: [
+        {
+          url: 'https://evil.example/a',
+          title: 'Evil',
+          html: '<p onclick="steal()">Text<img src="x" onerror="steal()"><script>steal()</script><a href="javascript:steal()">l</a></p>',
+        },
+      ],
+    });
+    expect(await importSaved('json', json)).toEqual({ ok: true, imported: 1, skipped: 0, errors: [] });
+    const [row] = ((await listSaved()) as { items: Array<{ id: string }> }).items;
+    const html = ((await getSaved(row.id)) as { item: { html: string } }).item.html;
+    expect(html).toContain('Text');
+    expect(html).not.toMatch(/onclick|onerror|<script|javascript:/i);
+  });
+
+  it('JSON export → clear → import: every field and the html come back', async () => {
+    await saveInput(ARTICLE);
+    await saveInput({ url: 'https://news.example/link?utm_source=x', title: 'A link', tags: ['later'] });
+    const [first] = ((await listSaved()) as { items: Array<{ id: string }> }).items;
+    await updateSaved([first.id], { archived: true, favourite: true, tags: ['x', 'y'] });
+    const before = await listSaved();
+    const ids = (before as { items: Array<{ id: string }> }).items.map((i) => i.id);
+    const bodies = await Promise.all(ids.map((id) => getSaved(id)));
+    const exp = (await exportSaved({ format: 'json' })) as { text: string };
+    expect(await clearLibrary()).toEqual({ ok: true });
+    expect(await importSaved('json', exp.text)).toEqual({ ok: true, imported: 2, skipped: 0, errors: [] });
+    const after = await listSaved();
+    // updatedAt is the import's time; everything else is what was exported
+    const strip = (r: unknown) =>
+      JSON.parse(JSON.stringify(r), (k, v) => (k === 'updatedAt' ? undefined : v)) as unknown;
+    expect(strip(after)).toEqual(strip(before));
+    expect(strip(await Promise.all(ids.map((id) => getSaved(id))))).toEqual(strip(bodies));
+    expect(await importSaved('json', exp.text)).toEqual({ ok: true, imported: 0, skipped: 2, errors: [] });
+  });
+});
