@@ -75,13 +75,19 @@ export function isHomepage(url: string): boolean {
   }
 }
 
-const metaCache = new WeakMap<Document, Map<string, string>>();
+const metaCache = new WeakMap<Document, { key: string; map: Map<string, string> }>();
+
+/** Cache key of a document's head: single-page sites change URL and title when they navigate. */
+export function docKey(doc: Document): string {
+  return `${doc.URL}\n${doc.title}`;
+}
 
 /** All <meta> name/property/itemprop values of a document, read once (lower-case keys). */
 function metaMap(doc: Document): Map<string, string> {
-  let m = metaCache.get(doc);
-  if (m) return m;
-  m = new Map();
+  const key = docKey(doc);
+  const hit = metaCache.get(doc);
+  if (hit && hit.key === key) return hit.map;
+  const m = new Map<string, string>();
   const metas = byTag(doc, 'meta');
   for (let i = 0; i < metas.length; i++) {
     const el = metas[i];
@@ -92,7 +98,7 @@ function metaMap(doc: Document): Map<string, string> {
       if (k && !m.has(k.toLowerCase())) m.set(k.toLowerCase(), content);
     }
   }
-  metaCache.set(doc, m);
+  metaCache.set(doc, { key, map: m });
   return m;
 }
 

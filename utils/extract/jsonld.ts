@@ -1,5 +1,5 @@
 /** JSON-LD reading: every `application/ld+json` block flattened into a list of typed nodes. */
-import { norm } from './dom';
+import { docKey, norm } from './dom';
 
 export type LdNode = Record<string, unknown>;
 
@@ -33,12 +33,13 @@ function collect(v: unknown, out: LdNode[], depth: number): void {
   if (n.mainEntity && typeof n.mainEntity === 'object') collect(n.mainEntity, out, depth + 1);
 }
 
-const ldCache = new WeakMap<Document, LdNode[]>();
+const ldCache = new WeakMap<Document, { key: string; nodes: LdNode[] }>();
 
 /** Every JSON-LD node of the page (parsed once per document; treat the result as read-only). */
 export function readJsonLd(doc: Document): LdNode[] {
+  const key = docKey(doc);
   const cached = ldCache.get(doc);
-  if (cached) return cached;
+  if (cached && cached.key === key) return cached.nodes;
   const out: LdNode[] = [];
   const scripts = doc.querySelectorAll('script[type="application/ld+json"]');
   for (let i = 0; i < scripts.length && i < 20; i++) {
@@ -50,7 +51,7 @@ export function readJsonLd(doc: Document): LdNode[] {
       /* ignore broken blocks */
     }
   }
-  ldCache.set(doc, out);
+  ldCache.set(doc, { key, nodes: out });
   return out;
 }
 

@@ -167,6 +167,28 @@ describe('un-hiding and wall removal (generic rules)', () => {
   });
 });
 
+describe('single-page navigation', () => {
+  it('metadata caches follow the document when a site swaps its head on navigation', () => {
+    const dom = new JSDOM(
+      `<!doctype html><html><head><title>First story</title><meta property="og:site_name" content="County Ledger">` +
+        `<script type="application/ld+json">{"@type":"NewsArticle","headline":"First story","author":{"name":"Ana One"}}</script></head><body>${article('', 'First story')}</body></html>`,
+      { url: 'https://www.countyledger.example/news/first' },
+    );
+    const doc = dom.window.document;
+    const first = extractArticle(doc, doc.URL)!;
+    expect(first.published).toBeNull();
+    expect(first.source?.name).toBe('County Ledger');
+    // the site navigates: new URL, title, JSON-LD and meta
+    dom.reconfigure({ url: 'https://www.countyledger.example/news/second' });
+    doc.title = 'Second story';
+    doc.querySelector('script[type="application/ld+json"]')!.textContent = '{"@type":"NewsArticle","headline":"Second story","datePublished":"2026-02-03"}';
+    doc.querySelector('meta[property="og:site_name"]')!.setAttribute('content', 'Ledger Two');
+    const a = extractArticle(doc, doc.URL)!;
+    expect(a.published).toBe('2026-02-03');
+    expect(a.source?.name).toBe('Ledger Two');
+  });
+});
+
 describe('attribution on ordinary pages', () => {
   it('the site is the source, with its canonical URL; without canonical, the page URL without fragment', () => {
     const head = '<meta property="og:site_name" content="County Ledger"><link rel="canonical" href="/news/2026/01/05/water-mains/">';
