@@ -7,9 +7,10 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   // The pure layers (library store/formats, extraction) use explicit imports only; auto-import
   // injection there misreads identifiers (e.g. a `version` parameter became an import).
+  // (`exclude` is read by unimport's Vite plugin, which gets these options; WXT's type omits it)
   imports: {
     exclude: [/[\\/]node_modules[\\/]/, /[\\/]\.git[\\/]/, /[\\/]utils[\\/](library|extract|adapters)[\\/]/],
-  },
+  } as never,
   // Dev mode must never try to open a browser on its own (scripts/start.mjs does that).
   webExt: { disabled: true },
   // Lets a developer build into a separate folder while another build is being tested.

@@ -139,8 +139,8 @@ describe('saveArticle / saveLink', () => {
 
   it('a tab the reader cannot run in is saved by its address; a browser page is an error, not a throw', async () => {
     fakeTabs({}, { noScript: [1, 2] });
-    const pdf = await fakeBrowser.tabs.create({ url: 'https://example.org/report.pdf', title: 'Report' });
-    const internal = await fakeBrowser.tabs.create({ url: 'chrome://settings' });
+    const pdf = (await fakeBrowser.tabs.create({ url: 'https://example.org/report.pdf' })) as { id?: number };
+    const internal = (await fakeBrowser.tabs.create({ url: 'chrome://settings' })) as { id?: number };
     vi.mocked(fakeBrowser.scripting.executeScript).mockRejectedValue(new Error('Cannot access contents of the page'));
     expect(await saveArticle(pdf.id!)).toMatchObject({ ok: true, updated: false });
     expect(((await listSaved()) as { items: Array<{ url: string; hasContent: boolean }> }).items).toEqual([
