@@ -94,29 +94,32 @@ interface PageResult {
 
 /** One page, both tools on the same DOM. The clone for Readability is taken first, so that
  * Lectern cannot affect it; the order of the two runs alternates with `lecternFirst`.
- * With repeat > 1 both run again (Readability on a fresh clone, order still alternating) and
- * each keeps its fastest time, which is robust to other processes on a shared machine; the
- * texts scored are those of the first run. */
+ * With repeat > 1 both run again on a freshly parsed document (so that no per-document cache
+ * of either tool carries over; order still alternating) and each keeps its fastest time, which
+ * is robust to other processes on a shared machine; the texts scored are those of the first run. */
 function runPage(p: PageFile, url: string, force: boolean, lecternFirst: boolean, repeat = 1): PageResult {
-  const { dom, note } = loadDom(readHtml(p.path), url);
+  const html = readHtml(p.path);
+  const { dom, note } = loadDom(html, url);
   const doc = dom.window.document;
   const before = doc.documentElement.outerHTML.length;
   let rd!: ReadabilityRun;
   let lx!: ReturnType<typeof runLectern>;
   for (let k = 0; k < Math.max(1, repeat); k++) {
+    const kDom = k === 0 ? dom : loadDom(html, url).dom;
+    const kDoc = kDom.window.document;
     const cc = process.cpuUsage();
     const tc = performance.now();
-    const clone = doc.cloneNode(true) as Document;
+    const clone = kDoc.cloneNode(true) as Document;
     const cloneMs = performance.now() - tc;
     const cloneCpuMs = cpuSince(cc);
     let r: ReadabilityRun;
     let l: ReturnType<typeof runLectern>;
     if ((k % 2 === 0) === lecternFirst) {
-      l = runLectern(doc, url, force);
+      l = runLectern(kDoc, url, force);
       r = runReadability(clone, cloneMs, cloneCpuMs);
     } else {
       r = runReadability(clone, cloneMs, cloneCpuMs);
-      l = runLectern(doc, url, force);
+      l = runLectern(kDoc, url, force);
     }
     if (k === 0) {
       rd = r;
@@ -124,6 +127,7 @@ function runPage(p: PageFile, url: string, force: boolean, lecternFirst: boolean
     } else {
       rd = { ...rd, ms: Math.min(rd.ms, r.ms), parseMs: Math.min(rd.parseMs, r.parseMs), cpuMs: Math.min(rd.cpuMs, r.cpuMs) };
       lx = { ...lx, ms: Math.min(lx.ms, l.ms), cpuMs: Math.min(lx.cpuMs, l.cpuMs) };
+      kDom.window.close();
     }
   }
   const mutated = doc.documentElement.outerHTML.length !== before;
