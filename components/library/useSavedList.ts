@@ -2,7 +2,7 @@
  * The saved list's state: search query (debounced), filter, the rows shown (first page only,
  * then "show more"), total, damaged records. Answers arriving out of order are dropped.
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { DamagedRecord, ItemRow, LibraryStats, ListFilter } from '../../utils/messages';
 import { ask } from './api';
 
@@ -111,13 +111,18 @@ export function useSavedList(pageSize = PAGE_SIZE): SavedList {
     if (answer.ok) setStats(answer);
   }, []);
 
-  useEffect(() => {
+  // a layout effect: the first page is asked for right after the first render, not a frame later
+  useLayoutEffect(() => {
     void load(0, pageSize);
   }, [load]);
 
+  // the filter counts come after the first page, so they never delay it
+  const statsAsked = useRef(false);
   useEffect(() => {
+    if (statsAsked.current || loading) return;
+    statsAsked.current = true;
     void refreshStats();
-  }, []);
+  }, [loading]);
 
   return {
     query,
