@@ -9,6 +9,9 @@ import { removeLabelBlocks } from './clean';
 
 const LABEL_RE =
   /^(?:advertisements?|advertising|sponsored(?: content)?|story continues(?: below)?|continue reading|read (?:the )?full (?:article|story)|read more|ad feedback|recommended(?: for you)?|related(?: stories| articles| coverage| content)?|trending(?: now)?|most (?:read|popular)|up next|more for you|you (?:may|might) also like|top stories)\s*[:›»>]?$/i;
+/** a short line that is just a date ("March 12, 2026", "12 Mar 2026 · 3 min read", "2026-03-12") */
+const DATE_LINE =
+  /^(?:(?:published|updated|posted)\s*:?\s*)?(?:\w+,?\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4})\b[\w\s,.:·|-]{0,25}$/i;
 const CURATOR_RE = /^(?:flipped|curated|shared|clipped|collected)\s+(?:into|by|in)\b/i;
 const BYLINE_RE = /^(?:(?:story|written|words|reporting)\s+by|by)\s+\S/i;
 
@@ -96,7 +99,7 @@ export function postClean(root: Element, input: PostCleanInput): void {
       (BYLINE_RE.test(t) && t.length < 120) ||
       (!!byline && (t === byline || (t.startsWith(byline) && t.length < byline.length + 60)));
     const isSource = !!source && t === source;
-    const isDateOnly = b.tagName === 'TIME' || /^[\w ,.:·|-]{0,40}\d{4}[\w ,.:·|-]{0,30}$/.test(t) && t.length < 50;
+    const isDateOnly = b.tagName === 'TIME' || (t.length < 50 && DATE_LINE.test(t));
     if (isTitle || isByline || isSource || isDateOnly) b.remove();
     else if (b.tagName === 'P' && t.length > 80) break;
   }
