@@ -22,6 +22,19 @@ export function viaOf(row: Pick<ItemRow, 'aggregator'>): string | null {
   return aggregatorName(row.aggregator);
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Building an Intl.DateTimeFormat costs ~1 ms: one per locale and kind, reused by every row. */
+function formatter(locale: string, utc: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${utc}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', ...(utc ? { timeZone: 'UTC' } : {}) });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** A short localised date ("3 Mar 2026") for an ISO date or date-time; null when unreadable. */
 export function shortDate(iso: string | null | undefined, locale: string): string | null {
   if (!iso) return null;
@@ -29,9 +42,7 @@ export function shortDate(iso: string | null | undefined, locale: string): strin
   const time = Date.parse(dateOnly ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(time)) return null;
   try {
-    return new Intl.DateTimeFormat(locale || 'en', { dateStyle: 'medium', ...(dateOnly ? { timeZone: 'UTC' } : {}) }).format(
-      new Date(time),
-    );
+    return formatter(locale || 'en', dateOnly).format(new Date(time));
   } catch {
     return new Date(time).toISOString().slice(0, 10);
   }
