@@ -81,10 +81,15 @@ export type UpdateSavedResult = { ok: true; items: ItemRow[] } | Failure;
 export type DeleteSavedResult = { ok: true; deleted: SavedItem[] } | Failure;
 export type LibraryStatsResult = ({ ok: true } & LibraryStats) | Failure;
 
+/**
+ * Text formats resolve `text`, markdown/epub `base64`; with `download: true` the file goes to
+ * the download instead and only `downloadId` comes back (a big EPUB never crosses a message).
+ */
 export type ExportLibraryResult =
-  | ({ ok: true; filename: string; mimeType: string; downloadId?: number } & (
-      | { text: string; base64?: undefined }
-      | { base64: string; text?: undefined }
+  | ({ ok: true; filename: string; mimeType: string } & (
+      | { text: string; base64?: undefined; downloadId?: undefined }
+      | { base64: string; text?: undefined; downloadId?: undefined }
+      | { downloadId: number; text?: undefined; base64?: undefined }
     ))
   | Failure;
 
@@ -136,8 +141,8 @@ export type BackgroundProtocol = {
   libraryStats(data: Record<string, never>): LibraryStatsResult;
   /**
    * Export the library (or `ids`, or the items matching `filter`). Text formats resolve `text`,
-   * markdown/epub `base64`. With `download: true` the background also starts the download
-   * itself (a closing popup cannot cancel it) and resolves `downloadId`.
+   * markdown/epub `base64`. With `download: true` the background starts the download itself
+   * (a closing popup cannot cancel it) and resolves `downloadId` instead of the content.
    */
   exportLibrary(data: {
     format: ExportFormat;

@@ -105,4 +105,30 @@ describe('DOM-needing library steps with a DOM in the background (Firefox)', () 
     expect(strip(await Promise.all(ids.map((id) => getSaved(id))))).toEqual(strip(bodies));
     expect(await importSaved('json', exp.text)).toEqual({ ok: true, imported: 0, skipped: 2, errors: [] });
   });
+
+  it('download: the background downloads a blob URL of the file (nothing crosses a message) and revokes it when done', async () => {
+    await saveInput(ARTICLE);
+    const created: Blob[] = [];
+    const revoked: string[] = [];
+    vi.stubGlobal('URL', Object.assign(URL, {
+      createObjectURL: (b: Blob) => (created.push(b), `blob:lectern/${created.length}`),
+      revokeObjectURL: (u: string) => void revoked.push(u),
+    }));
+    let changed: ((d: { id: number; state?: { current?: string } }) => void) | undefined;
+    vi.spyOn(fakeBrowser.downloads.onChanged, 'addListener').mockImplementation(((fn: typeof changed) => (changed = fn)) as never);
+    vi.spyOn(fakeBrowser.downloads.onChanged, 'removeListener').mockImplementation((() => undefined) as never);
+    const download = vi.spyOn(fakeBrowser.downloads, 'download').mockResolvedValue(31 as never);
+    const r = await exportSaved({ format: 'epub', download: true });
+    expect(r).toEqual({ ok: true, filename: expect.stringMatching(/\.epub$/), mimeType: 'application/epub+zip', downloadId: 31 });
+    expect(download).toHaveBeenCalledWith({ url: 'blob:lectern/1', filename: (r as { filename: string }).filename, saveAs: false });
+    expect(created[0].type).toBe('application/epub+zip');
+    expect(created[0].size).toBeGreaterThan(1000);
+    expect(revoked).toEqual([]);
+    changed!({ id: 31, state: { current: 'complete' } });
+    await vi.waitFor(() => expect(revoked).toEqual(['blob:lectern/1']));
+    // a refused download revokes at once and is reported
+    download.mockRejectedValueOnce(new Error('Invalid filename'));
+    expect(await exportSaved({ format: 'csv', download: true })).toEqual({ ok: false, error: 'Invalid filename' });
+    await vi.waitFor(() => expect(revoked).toEqual(['blob:lectern/1', 'blob:lectern/2']));
+  });
 });

@@ -14,7 +14,10 @@ import type { ExportFormat } from '../../library/formats/types';
 import type { Library } from '../../library/store';
 
 export type DomTask =
-  /** export `ids` (all when null) read from the library; optionally make a blob: URL of it */
+  /**
+   * export `ids` (all when null) read from the library; `blob`: make a blob: URL of the file
+   * and return that instead of the content
+   */
   | { kind: 'export'; format: ExportFormat; ids: string[] | null; blob: boolean }
   /** sanitise HTML strings (imports); '' for an entry that cannot be sanitised */
   | { kind: 'sanitize'; items: Array<{ html: string; baseUrl: string | null }> }
@@ -58,15 +61,9 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
       const file = await exportLibraryAsync(items, task.format, {
         parseHtml: (html: string) => parser.parseFromString(html, 'text/html'),
       });
-      const content = 'text' in file ? file.text : file.bytes;
-      return {
-        kind: 'export',
-        filename: file.filename,
-        mimeType: file.mimeType,
-        ...('text' in file ? { text: file.text } : { base64: bytesToBase64(file.bytes) }),
-        ...(task.blob ? { blobUrl: blobUrl(file.mimeType, content) } : {}),
-        damaged: damaged.length,
-      };
+      const head = { kind: 'export' as const, filename: file.filename, mimeType: file.mimeType, damaged: damaged.length };
+      if (task.blob) return { ...head, blobUrl: blobUrl(file.mimeType, 'text' in file ? file.text : file.bytes) };
+      return { ...head, ...('text' in file ? { text: file.text } : { base64: bytesToBase64(file.bytes) }) };
     }
     case 'sanitize':
       return {

@@ -233,7 +233,13 @@ function revokeWhenDone(downloadId: number, url: string): void {
 }
 
 async function startDownload(url: string, filename: string): Promise<number> {
-  const id = await browser.downloads.download({ url, filename, saveAs: false });
+  let id: number;
+  try {
+    id = await browser.downloads.download({ url, filename, saveAs: false });
+  } catch (e) {
+    void withDom({ kind: 'revoke', url }, getLibrary).catch(() => undefined);
+    throw e;
+  }
   revokeWhenDone(id, url);
   return id;
 }
@@ -268,12 +274,14 @@ export async function exportSaved(options: {
       out = { filename: file.filename, mimeType: file.mimeType, text: file.text };
       if (download) {
         const b = await withDom({ kind: 'blob', mimeType: file.mimeType, text: file.text }, getLibrary);
-        if (b.kind === 'blob') out.blobUrl = b.url;
+        if (b.kind === 'blob') out = { ...out, text: undefined, blobUrl: b.url };
       }
     }
-    let downloadId: number | undefined;
-    if (download && out.blobUrl) downloadId = await startDownload(out.blobUrl, out.filename);
-    const base = { ok: true as const, filename: out.filename, mimeType: out.mimeType, ...(downloadId !== undefined ? { downloadId } : {}) };
+    const base = { ok: true as const, filename: out.filename, mimeType: out.mimeType };
+    if (download) {
+      if (!out.blobUrl) throw new Error('The export file could not be prepared for download.');
+      return { ...base, downloadId: await startDownload(out.blobUrl, out.filename) };
+    }
     return out.base64 !== undefined ? { ...base, base64: out.base64 } : { ...base, text: out.text ?? '' };
   } catch (e) {
     return fail(e);
