@@ -9,9 +9,20 @@ import { removeLabelBlocks } from './clean';
 
 const LABEL_RE =
   /^(?:advertisements?|advertising|sponsored(?: content)?|story continues(?: below)?|continue reading|read (?:the )?full (?:article|story)|read more|ad feedback|recommended(?: for you)?|related(?: stories| articles| coverage| content)?|trending(?: now)?|most (?:read|popular)|up next|more for you|you (?:may|might) also like|top stories)\s*[:›»>]?$/i;
-/** a short line that is just a date ("March 12, 2026", "12 Mar 2026 · 3 min read", "2026-03-12") */
-const DATE_LINE =
-  /^(?:(?:published|updated|posted)\s*:?\s*)?(?:\w+,?\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4})\b[\w\s,.:·|-]{0,25}$/i;
+/** a short line that is nothing but a date/time ("Published 11:11 PM EST Nov 19, 2019", "19.11.2019, 08:57") */
+export function isDateLine(text: string): boolean {
+  if (text.length > 60 || !/\d/.test(text)) return false;
+  const rest = text
+    .toLowerCase()
+    .replace(/(\d)\s*(?:am|pm)\b/g, '$1 ')
+    .replace(/\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?/g, ' ')
+    .replace(/\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?/g, ' ')
+    .replace(/\b(?:published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|est|edt|cst|cdt|mst|mdt|pst|pdt|utc|gmt|et|pt|ist|bst|cet|cest|min|mins|minutes?|read)\b/g, ' ')
+    .replace(/[\d:.,/|·•\-–—()]+/g, ' ')
+    .trim();
+  return rest.length === 0;
+}
+
 const CURATOR_RE = /^(?:flipped|curated|shared|clipped|collected)\s+(?:into|by|in)\b/i;
 const BYLINE_RE = /^(?:(?:story|written|words|reporting)\s+by|by)\s+\S/i;
 
@@ -99,7 +110,7 @@ export function postClean(root: Element, input: PostCleanInput): void {
       (BYLINE_RE.test(t) && t.length < 120) ||
       (!!byline && (t === byline || (t.startsWith(byline) && t.length < byline.length + 60)));
     const isSource = !!source && t === source;
-    const isDateOnly = b.tagName === 'TIME' || (t.length < 50 && DATE_LINE.test(t));
+    const isDateOnly = b.tagName === 'TIME' || isDateLine(t);
     if (isTitle || isByline || isSource || isDateOnly) b.remove();
     else if (b.tagName === 'P' && t.length > 80) break;
   }

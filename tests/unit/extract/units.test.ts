@@ -8,6 +8,7 @@ import { JSDOM } from 'jsdom';
 import { blockText, countWords, isHomepage, tokensOf } from '../../../utils/extract/dom';
 import { cleanByline, imageSrc, normalizeDate, stripTitleSuffix } from '../../../utils/extract/metadata';
 import { detectPage, extractArticle } from '../../../utils/extract/index';
+import { isDateLine } from '../../../utils/extract/postclean';
 import { flat } from './fixtures';
 
 const PROSE = [
@@ -86,6 +87,17 @@ describe('small helpers', () => {
   });
   it('tokensOf splits classes, ids and camelCase', () => {
     expect(tokensOf('AppBanner_root__1qWm8 sn-wall')).toEqual(['app', 'banner', 'root', '1q', 'wm8', 'sn', 'wall']);
+  });
+});
+
+describe('isDateLine', () => {
+  it('recognises date/time-only lines and nothing else', () => {
+    for (const t of ['Published 11:11 PM EST Nov 19, 2019', '19.11.2019, 08:57', 'November 20, 2019', 'Updated: Sat 8:31 PM, Feb 17, 2018', '12 March 2026 · 3 min read']) {
+      expect(isDateLine(t), t).toBe(true);
+    }
+    for (const t of ['You can view our June 2018 open thread here.', 'The vote was 2019 to 1.', 'By Mara Quinlan', 'Summary']) {
+      expect(isDateLine(t), t).toBe(false);
+    }
   });
 });
 
