@@ -390,4 +390,44 @@ test.describe('library service (background)', () => {
     expect(await send(ext2, 'getSaved', { id: item.id })).toEqual(tagged);
     await ext2.close();
   });
+
+  test('300 articles: import (sanitised in the offscreen document) and every export, timed', async ({ page, server, lectern }, testInfo) => {
+    test.setTimeout(180_000);
+    void page;
+    void server;
+    const para = '<p>The council voted after a marathon session on the east-end corridor, weighing costs, ridership and the views of residents.</p>';
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      url: `https://news.example/a/${i}`,
+      title: `Article ${i}`,
+      byline: 'Staff',
+      source: { name: 'Example Daily', url: `https://daily.example/story/${i}` },
+      aggregator: 'inkl',
+      published: '2026-03-01T08:00:00Z',
+      savedAt: new Date(Date.UTC(2026, 2, 1) + i * 60_000).toISOString(),
+      tags: i % 3 ? [] : ['transit'],
+      html: `<h2>Part ${i}</h2>${para.repeat(40)}<script>alert(1)</script>`,
+    }));
+    const json = JSON.stringify({ format: 'lectern', version: 1, exportedAt: new Date().toISOString(), items });
+    const times: Record<string, number> = {};
+    let t0 = Date.now();
+    const imp = await lectern.call('importLibrary', 'json', json);
+    times.import = Date.now() - t0;
+    expect(imp).toEqual({ ok: true, imported: 300, skipped: 0, errors: [] });
+    const listed = await list(lectern);
+    expect(listed).toHaveLength(300);
+    const one = await lectern.call('getSaved', listed[0].id);
+    expect((one.item as Item).html).not.toContain('<script');
+    for (const format of ['json', 'csv', 'bookmarks', 'markdown', 'epub']) {
+      t0 = Date.now();
+      const r = await lectern.call('exportLibrary', format);
+      times[format] = Date.now() - t0;
+      expect(r, format).toMatchObject({ ok: true });
+      // JSON carries all 300 bodies as text; the zips compress them; CSV and bookmarks have none
+      expect(((r.text ?? r.base64) as string).length, format).toBeGreaterThan(format === 'json' ? 300 * 4_000 : 20_000);
+      if (r.base64) expect(Object.keys(unzipSync(Buffer.from(r.base64 as string, 'base64'))).filter((n) => /\.(md|xhtml)$/.test(n) && !/nav/.test(n)), format).toHaveLength(300);
+    }
+    const line = Object.entries(times).map(([k, v]) => `${k} ${v} ms`).join(', ');
+    testInfo.annotations.push({ type: 'timing (300 articles of ~5 KB)', description: line });
+    console.log(`[library-bg] 300 articles: ${line}`);
+  });
 });
