@@ -2,7 +2,7 @@
  * The library page (library.html): search, filters, the saved list with bulk selection and
  * bulk actions, export, import, and the saved copy in the reader (`#item=<id>`).
  */
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { t } from '../../utils/i18n';
 import type { ItemRow } from '../../utils/messages';
 import { ask } from './api';
@@ -46,6 +46,19 @@ export function LibraryPage() {
   useEffect(() => {
     if (!reading) document.title = t('libPageTitle');
   }, [reading]);
+
+  // saves made elsewhere (popup, overlay, another tab) show up when the page is looked at again
+  const reloadRef = useRef(list);
+  reloadRef.current = list;
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState !== 'visible') return;
+      void reloadRef.current.reload();
+      void reloadRef.current.refreshStats();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, []);
 
   const open = (row: ItemRow) => {
     location.hash = `item=${encodeURIComponent(row.id)}`;

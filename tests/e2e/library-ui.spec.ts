@@ -295,6 +295,22 @@ test('import: the preview shows new / present / bad rows with line numbers and w
     await lib.getByTestId('import-file').setInputFiles(path.join(ROOT, 'tests/fixtures/imports/pocket.csv'));
     await expect(preview).toContainText(`0 new, ${wanted} already in the library`);
     await expect(lib.getByTestId('import-confirm')).toBeDisabled();
+    await lib.getByTestId('import-cancel').click();
+    await expect(preview).toHaveCount(0);
+
+    // drag and drop a zip (read as bytes → base64), format detected; a bad row names its line
+    const zip = fs.readFileSync(path.join(ROOT, 'tests/fixtures/imports/pocket-export.zip')).toString('base64');
+    await lib.getByTestId('import-dropzone').evaluate((zone, b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'pocket-export.zip', { type: 'application/zip' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+      }
+    }, zip);
+    await expect(preview).toContainText(/pocket-export\.zip \(Pocket zip\): \d+ new, \d+ already in the library, [1-9]\d* with errors\./);
+    await expect(lib.getByTestId('import-errors')).toContainText(/Line 3\b/);
+    expect(await list(lectern)).toHaveLength(wanted);
   } finally {
     await lib.close().catch(() => {});
   }
@@ -313,6 +329,16 @@ test('library page bulk actions: select, archive, delete with Undo', async ({ le
     await lib.getByTestId('bulk-archive').click();
     await expect(lib.getByTestId('lib-notice')).toContainText('Changed 2 items.');
     expect((await list(lectern)).filter((i) => i.archived).map((i) => i.title).sort()).toEqual(['One', 'Two']);
+
+    // export the selection: the background writes the file and starts the download
+    await expect(lib.getByTestId('lib-selected-count')).toHaveCount(0);
+    await lib.getByTestId('saved-row').filter({ hasText: 'Three' }).getByTestId('row-select').check();
+    await lib.getByTestId('lib-export-toggle').click();
+    await lib.getByTestId('lib-export-format').selectOption('csv');
+    await lib.getByTestId('lib-export-scope-selection').check();
+    await lib.getByTestId('lib-export-run').click();
+    await expect(lib.getByTestId('lib-notice')).toContainText(/Download started: \S+\.csv/);
+    await lib.getByTestId('lib-export-toggle').click();
 
     await lib.getByTestId('lib-select-shown').check();
     await lib.getByTestId('bulk-delete').click();

@@ -135,6 +135,33 @@ describe('Library page', () => {
     expect(allById(root, 'saved-row')).toHaveLength(3);
   });
 
+  it('import: a dropped zip is read as base64 and previewed with the chosen format', async () => {
+    const root = await open([]);
+    await click(byId(root, 'lib-import-toggle'));
+    await choose(byId(root, 'import-format'), 'pocket-zip');
+    const bytes = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 10, 20, 30]);
+    const drop = new Event('drop', { bubbles: true, cancelable: true });
+    Object.defineProperty(drop, 'dataTransfer', { value: { files: [new File([bytes], 'export.zip')] } });
+    await act(async () => {
+      byId(root, 'import-dropzone')!.dispatchEvent(drop);
+    });
+    await settle(20);
+    expect(drop.defaultPrevented).toBe(true);
+    expect(lib.of('importPreview')[0]?.data).toEqual({ format: 'pocket-zip', data: Buffer.from(bytes).toString('base64') });
+    expect(byId(root, 'import-preview')?.textContent).toContain('export.zip (Pocket zip)');
+    expect(lib.of('importLibrary')).toHaveLength(0);
+  });
+
+  it('coming back to the page reloads the list (saves made elsewhere show up)', async () => {
+    const root = await open([makeItem(1)]);
+    lib.items.push(makeItem(2));
+    await act(async () => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await settle();
+    expect(allById(root, 'saved-row').map((r) => r.dataset.id)).toEqual(['id-2', 'id-1']);
+  });
+
   it('import: a file the background cannot read shows the error and writes nothing', async () => {
     const root = await open([]);
     lib.failing.set('importPreview', 'not a known export format');
