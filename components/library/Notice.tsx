@@ -30,6 +30,15 @@ export function Notice({ api }: { api: NoticeApi }) {
   const { notice } = api;
   const ref = useRef<HTMLDivElement>(null);
   const [busy, setBusy] = useState(false);
+  // a delete takes the focused row away: keyboard focus goes to Undo instead of the page top
+  useEffect(() => {
+    if (!notice?.undo) return;
+    const active = document.activeElement;
+    if (!active || active === document.body || !active.isConnected) {
+      ref.current?.querySelector<HTMLElement>('[data-testid="lib-undo"]')?.focus();
+    }
+  }, [notice]);
+
   useEffect(() => {
     if (!notice || notice.kind === 'error') return undefined;
     const timer = setInterval(() => {

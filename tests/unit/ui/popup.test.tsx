@@ -146,8 +146,11 @@ describe('Popup with the library', () => {
   it('delete removes the row; Undo restores exactly the deleted item', async () => {
     const root = await open([makeItem(1), makeItem(2, { tags: ['keep'] })]);
     await click(byId(rowOf(root, 'id-2'), 'row-more'));
+    byId(rowOf(root, 'id-2'), 'row-delete')!.focus();
     await click(byId(rowOf(root, 'id-2'), 'row-delete'));
     expect(allById(root, 'saved-row').map((r) => r.dataset.id)).toEqual(['id-1']);
+    // the focused row is gone: the keyboard focus is on Undo
+    expect(document.activeElement).toBe(byId(root, 'lib-undo'));
     expect(byId(root, 'lib-notice')?.textContent).toContain('Deleted: Story number 2');
     await click(byId(root, 'lib-undo'));
     const restored = lib.of('restoreSaved')[0]?.data.items;
