@@ -85,7 +85,12 @@ export function extractArticle(doc: Document, url: string, options: ExtractOptio
   const copy = doc.cloneNode(true) as Document;
   cleanCopy(doc, copy, { adapter, headline: h1 ? title : null });
 
-  const parsed = new Readability<Element>(copy, { serializer: (el) => el as Element, charThreshold: 400 }).parse();
+  const parsed = new Readability<Element>(copy, {
+    serializer: (el) => el as Element,
+    charThreshold: 400,
+    // JSON-LD is already read (once, cached) by ./jsonld; Readability would parse it again
+    disableJSONLD: true,
+  }).parse();
   let content: Element | null = parsed?.content ?? null;
   if (content) postClean(content, { title, byline, sourceName: source?.name ?? null });
 
