@@ -7,7 +7,7 @@ export const yahoo: Adapter = {
   hosts: ['news.yahoo.com', '.news.yahoo.com'],
   // www.yahoo.com and the country portals (uk.yahoo.com, sg.yahoo.com…) only under /news/
   portalHosts: { hosts: ['yahoo.com', '.yahoo.com'], path: /^\/news\// },
-  articleUrl: [/^\/(news\/)?[a-z0-9-]+-\d{6,}\.html$/i, /^\/news\/articles\/[a-z0-9-]+/i],
+  articleUrl: [/^\/(news\/)?([a-z-]+\/)*[a-z0-9-]+-\d{6,}\.html$/i, /^\/news\/articles\/[a-z0-9-]+/i],
   nonArticleUrl: [
     /^\/?$/,
     /\/(video|videos|live|search|topics?|photos?)\//i,

@@ -103,6 +103,7 @@ describe('adapter registry', () => {
       ['https://news.yahoo.co.jp/articles/4f2a9c81d07e5b3a6c9e1f2d8b7a0c5e4d3f2a1b/comments', false],
       ['https://uk.news.yahoo.com/storm-closes-roads-091500233.html', true],
       ['https://www.yahoo.com/news/politics/', false],
+      ['https://www.yahoo.com/news/world/pacific-trade-ministers-agree-pilot-102200417.html', true],
       ['https://flipboard.com/@jpike/nature-notes-k1m2n3', false],
       ['https://www.newsbreak.com/news/4718233950127-some-story', true],
       ['https://www.newsbreak.com/millbrook-or', false],
