@@ -147,25 +147,42 @@ export function SavedReader({ id, onClose, onProgress }: SavedReaderProps) {
     }
   };
 
-  let content: ReaderContent;
-  if (state.step === 'ready' && state.item.hasContent && state.item.html) {
-    content = { kind: 'article', article: savedToArticle(state.item) };
-  } else if (state.step === 'ready') {
-    content = { kind: 'message', reason: 'error', aggregator: state.item.aggregator, error: t('libNoCopy') };
-  } else if (state.step === 'failed') {
-    content = {
-      kind: 'message',
-      reason: 'error',
-      aggregator: null,
-      error: state.error === 'not-found' ? t('libNotFound') : state.error,
-    };
-  } else {
+  if (state.step === 'loading') {
     return (
       <div class="saved-reader loading" ref={host}>
         <p class="muted">{t('libLoading')}</p>
       </div>
     );
   }
+  if (state.step === 'failed' || !state.item.hasContent || !state.item.html) {
+    // nothing to read: say why, offer the page itself when there is one, and the way back
+    const item = state.step === 'ready' ? state.item : null;
+    return (
+      <div class="saved-reader saved-message" ref={host} onKeyDown={onKeyDown}>
+        <section class="message-box" data-testid="reader-message" role="status">
+          <h1 id={TITLE_ID}>{item?.title || t('libPageTitle')}</h1>
+          <p>
+            {item
+              ? t('libNoCopy')
+              : state.step === 'failed' && state.error !== 'not-found'
+                ? t('libLoadFailed', state.error)
+                : t('libNotFound')}
+          </p>
+          <div class="actions">
+            {item && isWebUrl(item.url) ? (
+              <a class="button-link" href={item.url} target="_blank" rel="noopener noreferrer">
+                {t('libOpenWhereRead')}
+              </a>
+            ) : null}
+            <button type="button" class="primary" data-testid="reader-close" autoFocus onClick={() => onClose()}>
+              {t('libBack')}
+            </button>
+          </div>
+        </section>
+      </div>
+    );
+  }
+  const content: ReaderContent = { kind: 'article', article: savedToArticle(state.item) };
 
   return (
     <div class="saved-reader" ref={host} onKeyDown={onKeyDown} data-testid="saved-reader">
@@ -186,13 +203,6 @@ export function SavedReader({ id, onClose, onProgress }: SavedReaderProps) {
         // never load an image from the network: only data: images of the saved copy show
         imageShowable={(src) => src.startsWith('data:')}
       />
-      {state.step === 'ready' && !state.item.hasContent && isWebUrl(state.item.url) ? (
-        <p class="saved-link">
-          <a href={state.item.url} target="_blank" rel="noopener noreferrer">
-            {t('libOpenWhereRead')}
-          </a>
-        </p>
-      ) : null}
     </div>
   );
 }

@@ -44,16 +44,23 @@ export function SavedRow({ row, actions, onRead, selected, onSelect }: SavedRowP
           />
         ) : null}
         <div class="row-main">
-          <button
-            type="button"
-            class="row-title"
-            data-testid="row-title"
-            title={t('libReadCopyHint')}
-            dir="auto"
-            onClick={() => onRead(row)}
-          >
-            {row.title || hostOf(row.url)}
-          </button>
+          {row.hasContent || !isWebUrl(row.url) ? (
+            <button
+              type="button"
+              class="row-title"
+              data-testid="row-title"
+              title={t('libReadCopyHint')}
+              dir="auto"
+              onClick={() => onRead(row)}
+            >
+              {row.title || hostOf(row.url)}
+            </button>
+          ) : (
+            // a link saved without a copy: its title opens the page itself
+            <a class="row-title" data-testid="row-title" href={row.url} target="_blank" rel="noopener noreferrer" dir="auto">
+              {row.title || hostOf(row.url)}
+            </a>
+          )}
           <p class="row-meta">
             {publisher ? (
               <span class="row-publisher" data-testid="row-publisher" dir="auto">
@@ -117,9 +124,11 @@ export function SavedRow({ row, actions, onRead, selected, onSelect }: SavedRowP
         {open ? (
           <>
             <div class="row-links">
-              <button type="button" class="small" data-testid="row-read" onClick={() => onRead(row)}>
-                {t('libRead')}
-              </button>
+              {row.hasContent ? (
+                <button type="button" class="small" data-testid="row-read" onClick={() => onRead(row)}>
+                  {t('libRead')}
+                </button>
+              ) : null}
               {original ? (
                 <a
                   class="small-link"

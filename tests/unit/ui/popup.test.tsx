@@ -184,6 +184,16 @@ describe('Popup with the library', () => {
     );
   });
 
+  it('a link saved without a copy: its title opens the page itself, and it says "link only"', async () => {
+    const root = await open([makeItem(1, { hasContent: false, html: '' })]);
+    const title = byId(rowOf(root, 'id-1'), 'row-title')!;
+    expect(title.tagName).toBe('A');
+    expect(title.getAttribute('href')).toBe('https://www.inkl.com/news/story-1');
+    expect(rowOf(root, 'id-1').textContent).toContain('link only');
+    await click(byId(rowOf(root, 'id-1'), 'row-more'));
+    expect(byId(rowOf(root, 'id-1'), 'row-read')).toBeNull();
+  });
+
   it('empty library and damaged records have their own messages', async () => {
     lib.damaged = [{ id: 'x', error: 'bad savedAt', store: 'items' }];
     const root = await open([]);
