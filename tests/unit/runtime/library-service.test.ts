@@ -346,6 +346,36 @@ describe('withDom in Chrome MV3 (offscreen document)', () => {
   });
 });
 
+describe('offscreen document lifetime', () => {
+  it('stays open while a download\'s blob URL is alive, closes once idle after the revoke', async () => {
+    vi.useFakeTimers();
+    try {
+      let exists = false;
+      const offscreen = {
+        createDocument: vi.fn(async () => void (exists = true)),
+        closeDocument: vi.fn(async () => void (exists = false)),
+        hasDocument: vi.fn(async () => exists),
+      };
+      vi.stubGlobal('chrome', { offscreen });
+      vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation((async (m: Envelope) => {
+        const task = (m.data as { task: { kind: string } }).task;
+        return { ok: true, result: task.kind === 'blob' ? { kind: 'blob', url: 'blob:x/1' } : { kind: 'revoke' } };
+      }) as never);
+      const lib = () => new Library({ indexedDB: new IDBFactory() });
+      expect(await withDom({ kind: 'blob', mimeType: 'text/csv', text: 'a,b' }, lib)).toEqual({ kind: 'blob', url: 'blob:x/1' });
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(offscreen.closeDocument).not.toHaveBeenCalled();
+      await withDom({ kind: 'revoke', url: 'blob:x/1' }, lib);
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(offscreen.closeDocument).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(31_000);
+      expect(offscreen.closeDocument).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('the e2e hook narrows to the contract\'s shapes', () => {
   it('listSaved / getSaved / saveArticle / exportLibrary / importLibrary / clearLibrary', async () => {
     fakeTabs({ 9: answer(article()) });
