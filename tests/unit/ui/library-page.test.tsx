@@ -39,7 +39,11 @@ describe('Library page', () => {
     lib = new FakeLibrary();
     useFake(lib);
   });
-  afterEach(() => view?.unmount());
+  afterEach(async () => {
+    view?.unmount();
+    // let Preact's after-paint timers (35 ms) run while jsdom's globals still exist
+    await new Promise((r) => setTimeout(r, 60));
+  });
 
   it('bulk: select rows, archive them in one write, favourite, tag and delete with Undo', async () => {
     const root = await open([makeItem(1), makeItem(2, { tags: ['a'] }), makeItem(3)]);

@@ -28,7 +28,11 @@ describe('Popup with the library', () => {
     useFake(lib);
     close.mockReset();
   });
-  afterEach(() => view?.unmount());
+  afterEach(async () => {
+    view?.unmount();
+    // let Preact's after-paint timers (35 ms) run while jsdom's globals still exist
+    await new Promise((r) => setTimeout(r, 60));
+  });
 
   it('lists saved items newest first: title, publisher, via inkl, reading time, date', async () => {
     const root = await open([makeItem(1), makeItem(3), makeItem(2, { aggregator: null })]);
