@@ -265,6 +265,8 @@ interface Prepared {
   terms: string[];
   original: string | null;
   others: string[];
+  /** the input had no title: `row.title` was made from the URL and must not replace a real one */
+  titleFromUrl: boolean;
 }
 
 type DB = IDBPDatabase<unknown>;
@@ -359,6 +361,7 @@ function prepare(input: SaveInput, now: string): Prepared {
     terms: hasContent ? indexTerms(`${text}\n${excerpt}`) : [],
     original: keys.original,
     others: keys.others,
+    titleFromUrl: str(input.title) === null,
   };
 }
 
@@ -380,7 +383,8 @@ function merge(e: StoredRow, p: Prepared, now: string): { row: StoredRow; conten
     ...(useNew ? { ...e, ...n } : e),
     id: e.id,
     url: useNew ? n.url : e.url,
-    title: useNew ? n.title : e.title,
+    // a title made up from the URL never replaces one the user or the page gave
+    title: useNew && !p.titleFromUrl ? n.title : e.title,
     byline: pick(pri.byline, sec.byline),
     source,
     aggregator: useNew ? n.aggregator : e.aggregator,
@@ -398,7 +402,7 @@ function merge(e: StoredRow, p: Prepared, now: string): { row: StoredRow; conten
     updatedAt: now,
     schema: SCHEMA_VERSION,
     urlKeys: [...new Set([...e.urlKeys, ...n.urlKeys])],
-    titleKey: (useNew ? n.titleKey : e.titleKey) ?? e.titleKey ?? n.titleKey,
+    titleKey: (useNew && !p.titleFromUrl ? n.titleKey : e.titleKey) ?? e.titleKey ?? n.titleKey,
     idKey: e.idKey,
   };
   row.idKey = identityKey({ url: row.url, source: row.source, canonicalUrl: row.canonicalUrl });

@@ -72,6 +72,17 @@ describe('Library: save and read back', () => {
     expect((await lib.get(titled.id))!.title).toBe('Other story');
   });
 
+  it('saving a link again without a title keeps the title it already had', async () => {
+    const { lib } = freshLibrary();
+    const first = await lib.saveLink('https://p.example/other', 'Other story');
+    const again = await lib.saveLink('https://p.example/other');
+    expect(again).toEqual({ id: first.id, updated: true });
+    expect((await lib.get(first.id))!.title).toBe('Other story');
+    // a real new title still wins
+    await lib.saveLink('https://p.example/other', 'Other story, revised');
+    expect((await lib.get(first.id))!.title).toBe('Other story, revised');
+  });
+
   it('rejects an input without URL with a clear error', async () => {
     const { lib } = freshLibrary();
     await expect(lib.save({ url: '  ' } as never)).rejects.toMatchObject({ name: 'LibraryError', code: 'invalid-input' });
