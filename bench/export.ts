@@ -1,0 +1,238 @@
+/**
+ * bench:export — the pure export/import layer (utils/library/formats) on a large library, in Node.
+ *
+ *   npx tsx bench/export.ts [--n 10000] [--n-dom 1000] [--size 30000] [--only json,csv,...] [--seed N]
+ *
+ * Each operation runs in its OWN child Node process (so its peak memory is its own): the child
+ * generates the library (bench/lib/articles.ts, deterministic), prepares the input (for imports:
+ * the file as Lectern exports it, or an Omnivore zip built here), lets the generator's garbage go
+ * (global.gc), then times the ONE call:
+ *   export  exportLibrary(items, fmt)            json, csv, bookmarks at --n;
+ *           exportLibraryAsync(items, fmt)       markdown, epub at --n-dom (they need a DOM
+ *                                                per article: turndown / jsdom DOMParser),
+ *                                                with the per-article rate and a linear
+ *                                                estimate for --n
+ *   import  parseImport(fmt, data)               json, pocket-csv (our CSV export), bookmarks,
+ *                                                omnivore-zip (bytes)
+ * and reports wall time, CPU time, peak RSS of the process (getrusage maxRSS, exact even during
+ * synchronous work) and the largest heapUsed seen (sampled every 50 ms when the event loop is
+ * free, plus right after the call), next to the RSS/heap the input alone took.
+ *
+ * Parsing only: an import in the extension also sanitises every body (DOMPurify, offscreen
+ * document) and writes IndexedDB; bench/library.ts measures that path end to end.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { strToU8, zipSync } from 'fflate';
+import { exportLibrary, exportLibraryAsync, parseImport } from '../utils/library/formats';
+import type { SavedItem } from '../utils/library/types';
+import { makeLibrary } from './lib/articles';
+
+type Op = { kind: 'export' | 'import'; format: string; dom: boolean };
+const OPS: Op[] = [
+  { kind: 'export', format: 'json', dom: false },
+  { kind: 'export', format: 'csv', dom: false },
+  { kind: 'export', format: 'bookmarks', dom: false },
+  { kind: 'export', format: 'markdown', dom: true },
+  { kind: 'export', format: 'epub', dom: true },
+  { kind: 'import', format: 'json', dom: false },
+  { kind: 'import', format: 'pocket-csv', dom: false },
+  { kind: 'import', format: 'bookmarks', dom: false },
+  { kind: 'import', format: 'omnivore-zip', dom: false },
+];
+
+const TARGETS: Record<string, string> = { 'export json': '≤ 2 s', 'import json': '≤ 5 s' };
+const TARGET_MS: Record<string, number> = { 'export json': 2000, 'import json': 5000 };
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+}
+
+interface ChildResult {
+  op: string;
+  n: number;
+  ms: number;
+  cpuMs: number;
+  inputRssMB: number;
+  peakRssMB: number;
+  inputHeapMB: number;
+  peakHeapMB: number;
+  outBytes: number;
+  items?: number;
+  errors?: number;
+  error?: string;
+}
+
+const MB = 1024 * 1024;
+
+function omnivoreZip(items: SavedItem[]): Uint8Array {
+  const files: Record<string, Uint8Array> = {};
+  const CHUNK = 50; // Omnivore writes metadata_<from>_to_<to>.json per 50 items
+  for (let s = 0; s < items.length; s += CHUNK) {
+    const part = items.slice(s, s + CHUNK);
+    const meta = part.map((it, k) => {
+      const slug = `${it.id}-${s + k}`;
+      files[`content/${slug}.html`] = strToU8(it.html);
+      return {
+        id: it.id,
+        slug,
+        title: it.title,
+        description: it.excerpt,
+        author: it.byline,
+        url: it.source?.url ?? it.url,
+        state: it.archived ? 'ARCHIVED' : 'SUCCEEDED',
+        readingProgress: Math.round(it.progress * 100),
+        thumbnail: it.leadImage,
+        labels: it.tags.map((name) => ({ name })),
+        savedAt: it.savedAt,
+        updatedAt: it.updatedAt,
+        publishedAt: it.published,
+      };
+    });
+    files[`metadata_${s}_to_${s + part.length}.json`] = strToU8(JSON.stringify(meta));
+  }
+  return zipSync(files, { level: 1 });
+}
+
+async function child(opName: string): Promise<void> {
+  const op = OPS.find((o) => `${o.kind} ${o.format}` === opName)!;
+  const n = Number(arg('n', '10000'));
+  const size = Number(arg('size', '30000'));
+  const seed = Number(arg('seed', '20261129'));
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  let items: SavedItem[] | null = makeLibrary(n, { seed, targetBytes: size });
+  let input: string | Uint8Array | null = null;
+  if (op.kind === 'import') {
+    if (op.format === 'omnivore-zip') input = omnivoreZip(items);
+    else {
+      const fmt = op.format === 'pocket-csv' ? 'csv' : op.format;
+      const r = exportLibrary(items, fmt as 'json' | 'csv' | 'bookmarks');
+      input = 'text' in r ? r.text : r.bytes;
+    }
+    items = null;
+  }
+  let parseHtml: ((h: string) => Document) | undefined;
+  if (op.format === 'epub') {
+    const { JSDOM } = await import('jsdom');
+    const { DOMParser } = new JSDOM('').window;
+    const parser = new DOMParser();
+    parseHtml = (h: string) => parser.parseFromString(h, 'text/html');
+  }
+  gc();
+  await new Promise((r) => setTimeout(r, 50));
+  gc();
+  const m0 = process.memoryUsage();
+  const inputRssMB = m0.rss / MB;
+  const inputHeapMB = m0.heapUsed / MB;
+  let peakHeap = m0.heapUsed;
+  const timer = setInterval(() => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  }, 50);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let outBytes = 0;
+  let count: number | undefined;
+  let errors: number | undefined;
+  let error: string | undefined;
+  if (op.kind === 'export') {
+    const fmt = op.format as 'json' | 'csv' | 'bookmarks' | 'markdown' | 'epub';
+    const r = op.dom ? await exportLibraryAsync(items!, fmt, { parseHtml }) : exportLibrary(items!, fmt);
+    outBytes = 'text' in r ? Buffer.byteLength(r.text) : r.bytes.length;
+  } else {
+    const r = parseImport(op.format as 'json', input!);
+    outBytes = typeof input === 'string' ? Buffer.byteLength(input) : input!.length;
+    if (r.ok) {
+      count = r.items.length;
+      errors = r.errors.length;
+    } else error = r.error;
+  }
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  clearInterval(timer);
+  const res: ChildResult = {
+    op: opName,
+    n,
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    inputRssMB,
+    peakRssMB: (process.resourceUsage().maxRSS * 1024) / MB,
+    inputHeapMB,
+    peakHeapMB: peakHeap / MB,
+    outBytes,
+    ...(count !== undefined ? { items: count, errors } : {}),
+    ...(error ? { error } : {}),
+  };
+  process.stdout.write(`\n@@RESULT ${JSON.stringify(res)}\n`);
+}
+
+function fmtS(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+}
+
+async function main(): Promise<void> {
+  const n = Number(arg('n', '10000'));
+  const nDom = Number(arg('n-dom', String(Math.min(n, 1000))));
+  const only = arg('only', '');
+  const timeoutS = Number(arg('timeout', '900'));
+  const ops = OPS.filter((o) => !only || only.split(',').some((x) => x === o.format || x === `${o.kind} ${o.format}` || x === o.kind));
+  const self = fileURLToPath(import.meta.url);
+  const passthrough = ['--size', arg('size', '30000'), '--seed', arg('seed', '20261129')];
+  console.log(`bench:export — ${new Date().toISOString()} — node ${process.version}, pure formats layer, one child process per operation`);
+  console.log(`library: ${n} generated articles of ~${arg('size', '30000')} chars of HTML (markdown/epub exports: ${nDom}, scaled)\n`);
+  const rows: string[][] = [];
+  for (const op of ops) {
+    const name = `${op.kind} ${op.format}`;
+    const opN = op.dom ? nDom : n;
+    process.stdout.write(`${name} (${opN}) … `);
+    const r = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=6144', '--import', 'tsx', self, '--child', name, '--n', String(opN), ...passthrough],
+      { encoding: 'utf8', maxBuffer: 64 * MB, timeout: timeoutS * 1000 },
+    );
+    const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('@@RESULT '));
+    if (!line) {
+      const why = r.error ? String(r.error) : `exit ${r.status} ${r.signal ?? ''} ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
+      console.log(`FAILED: ${why}`);
+      rows.push([name, String(opN), 'failed', '', '', '', '', '', why.slice(0, 60)]);
+      continue;
+    }
+    const x = JSON.parse(line.slice(9)) as ChildResult;
+    const perItem = x.ms / x.n;
+    const scaled = op.dom && opN !== n ? ` (≈ ${fmtS(perItem * n)} for ${n}, linear)` : '';
+    const target = TARGETS[name] ? `${TARGETS[name]} ${x.ms <= TARGET_MS[name]! ? 'MET' : 'MISSED'}` : '';
+    console.log(`${fmtS(x.ms)}${scaled}`);
+    rows.push([
+      name,
+      String(x.n),
+      fmtS(x.ms) + scaled,
+      `${perItem.toFixed(2)} ms`,
+      fmtS(x.cpuMs),
+      `${x.peakRssMB.toFixed(0)} MB (input ${x.inputRssMB.toFixed(0)})`,
+      `${x.peakHeapMB.toFixed(0)} MB (input ${x.inputHeapMB.toFixed(0)})`,
+      `${(x.outBytes / MB).toFixed(1)} MB`,
+      [target, x.items !== undefined ? `${x.items} items, ${x.errors} errors` : '', x.error ?? ''].filter(Boolean).join('; '),
+    ]);
+  }
+  const head = ['operation', 'n', 'wall time', 'per article', 'CPU', 'peak RSS', 'peak heapUsed', 'file', 'target / notes'];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const fmtRow = (r: string[]) => `| ${r.map((v, c) => (v ?? '').padEnd(widths[c]!)).join(' | ')} |`;
+  console.log('');
+  console.log(fmtRow(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(fmtRow(r));
+  console.log('\n"file" = output size (exports) or input size (imports). Imports here are parsing only (no sanitising, no IndexedDB).');
+}
+
+if (process.argv.includes('--child')) {
+  child(arg('child', '')).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
