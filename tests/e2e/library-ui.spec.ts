@@ -239,6 +239,8 @@ test('the library page reads a saved copy with the network blocked, in the reade
     for (const text of exp.mustContain) expect(body).toContain(collapse(text));
     for (const text of exp.mustNotContain) expect(body.toLowerCase()).not.toContain(text.toLowerCase());
     await expect(lib.getByTestId('reader-settings')).toBeVisible();
+    // the saved copy keeps the article's photo, and the page still asks the network for nothing
+    expect(await lib.getByTestId('reader-body').locator('img').count(), 'the saved body has an image').toBeGreaterThan(0);
 
     // scrolling saves the progress; reopening resumes there
     await lib.setViewportSize({ width: 900, height: 300 });
