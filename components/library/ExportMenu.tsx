@@ -1,4 +1,4 @@
-import { useId, useState } from 'preact/hooks';
+import { useId, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../utils/i18n';
 import type { ExportFormat, ListFilter } from '../../utils/messages';
 import { ask } from './api';
@@ -32,6 +32,7 @@ export function ExportMenu({ notice, applied, selection }: ExportMenuProps) {
   const [scope, setScope] = useState<Scope>('all');
   const [busy, setBusy] = useState(false);
   const id = useId();
+  const toggle = useRef<HTMLButtonElement>(null);
   const filtered = !!applied.query || Object.keys(applied.filter).length > 0;
   const effectiveScope: Scope =
     scope === 'selection' && !selection?.length ? 'all' : scope === 'filter' && !filtered ? 'all' : scope;
@@ -65,8 +66,19 @@ export function ExportMenu({ notice, applied, selection }: ExportMenuProps) {
   };
 
   return (
-    <div class="export-menu">
+    <div
+      class="export-menu"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.preventDefault();
+          e.stopPropagation();
+          setOpen(false);
+          toggle.current?.focus();
+        }
+      }}
+    >
       <button
+        ref={toggle}
         type="button"
         class="menu-toggle"
         data-testid="lib-export-toggle"
@@ -82,12 +94,6 @@ export function ExportMenu({ notice, applied, selection }: ExportMenuProps) {
         role="group"
         aria-label={t('libExportHeading')}
         hidden={!open}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            setOpen(false);
-          }
-        }}
       >
         <label class="field">
           <span>{t('libExportFormat')}</span>
