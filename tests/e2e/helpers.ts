@@ -1,5 +1,5 @@
 /** Helpers that look at the page and at Lectern's overlay the way a user (or an outside harness) would. */
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AGGREGATOR_FIXTURES, PIPELINE_PAGES } from './paths';
@@ -250,7 +250,14 @@ export async function changeFontSize(page: Page, direction: 'larger' | 'smaller'
   const slider = settings.getByRole('slider', { name: /text size|font size/i });
   if ((await slider.count()) > 0) {
     await slider.focus();
-    for (let i = 0; i < steps; i++) await page.keyboard.press(direction === 'larger' ? 'ArrowRight' : 'ArrowLeft');
+    for (let i = 0; i < steps; i++) {
+      // one step at a time, as a user watching the text does: wait for the slider to move
+      // (pressing faster can lose steps: reported to the runtime owner)
+      const before = Number(await slider.inputValue());
+      await page.keyboard.press(direction === 'larger' ? 'ArrowRight' : 'ArrowLeft');
+      await expect.poll(async () => Number(await slider.inputValue()), { timeout: 3000 })[direction === 'larger' ? 'toBeGreaterThan' : 'toBeLessThan'](before);
+      await page.waitForTimeout(150);
+    }
   } else {
     const btn = settings.getByRole('button', { name: direction === 'larger' ? /larger|bigger|increase/i : /smaller|decrease/i });
     for (let i = 0; i < steps; i++) await btn.click();
