@@ -29,6 +29,13 @@ async function activeTab(): Promise<number | undefined> {
   return tab?.id;
 }
 
+/** Chrome's and Firefox's refusals for pages no extension may script (chrome://, the store, …). */
+export function isRestricted(error: string): boolean {
+  return /cannot access|cannot be scripted|extensions gallery|missing host permission|must request permission|chrome:\/\/|about:|moz-extension|chrome-extension/i.test(
+    error,
+  );
+}
+
 type CardState = { state: 'loading' } | { state: 'ready'; tabId: number; info: PageInfoResult } | { state: 'no-tab' };
 
 type SaveState =
@@ -142,7 +149,7 @@ export function Popup({ getTabId = activeTab, close = () => window.close() }: Po
         {card.state === 'no-tab' ? <p class="muted">{t('popupUnavailable', 'no-tab')}</p> : null}
         {card.state === 'ready' && !card.info.ok ? (
           <p class="muted" data-testid="popup-unavailable">
-            {t('popupUnavailable', card.info.error)}
+            {isRestricted(card.info.error) ? t('popupRestricted') : t('popupUnavailable', card.info.error)}
           </p>
         ) : null}
         {card.state === 'ready' && card.info.ok ? <PageCard info={card.info} /> : null}

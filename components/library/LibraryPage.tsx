@@ -150,6 +150,11 @@ export function LibraryPage() {
             </button>
           </div>
         </header>
+        {list.stats ? (
+          <p class="lib-stats muted" data-testid="lib-stats">
+            {t('libStatsLine', [list.stats.total, list.stats.unread, list.stats.favourites, list.stats.archived])}
+          </p>
+        ) : null}
         {showImport ? (
           <ImportPanel
             onImported={() => {

@@ -198,6 +198,13 @@ describe('Popup with the library', () => {
     expect(byId(rowOf(root, 'id-1'), 'row-read')).toBeNull();
   });
 
+  it('a browser page the extension may not read gets a plain explanation', async () => {
+    lib.failing.set('pageInfo', 'Cannot access contents of the page. Extension manifest must request permission to access the respective host.');
+    const root = await open([]);
+    expect(byId(root, 'popup-unavailable')?.textContent).toBe('Lectern cannot read browser pages, extension pages or the web store.');
+    expect((byId(root, 'popup-save') as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('empty library and damaged records have their own messages', async () => {
     lib.damaged = [{ id: 'x', error: 'bad savedAt', store: 'items' }];
     const root = await open([]);
