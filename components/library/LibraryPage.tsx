@@ -47,6 +47,22 @@ export function LibraryPage() {
     if (!reading) document.title = t('libPageTitle');
   }, [reading]);
 
+  // "/" jumps to the search box (when not typing somewhere already)
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || reading) return;
+      const target = e.target as HTMLElement | null;
+      if (target && (target.isContentEditable || /^(input|select|textarea)$/i.test(target.localName))) return;
+      const box = document.querySelector<HTMLInputElement>('[data-testid="lib-search"]');
+      if (!box) return;
+      e.preventDefault();
+      box.focus();
+      box.select();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [reading]);
+
   // saves made elsewhere (popup, overlay, another tab) show up when the page is looked at again
   const reloadRef = useRef(list);
   reloadRef.current = list;
