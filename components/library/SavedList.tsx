@@ -58,7 +58,21 @@ export function SavedListView({ list, actions, onRead, selection, onSelect }: Sa
         ))}
       </ul>
       {list.items.length < list.total ? (
-        <button type="button" class="show-more" data-testid="lib-more" disabled={list.loading} onClick={() => void list.more()}>
+        <button
+          type="button"
+          class="show-more"
+          data-testid="lib-more"
+          disabled={list.loading}
+          onClick={async (e) => {
+            const list_ = (e.currentTarget as HTMLElement).parentElement?.querySelector('[data-testid="saved-list"]');
+            const before = list.items.length;
+            await list.more();
+            // keyboard focus moves on to the first new row (the button may be gone now)
+            requestAnimationFrame(() =>
+              list_?.querySelectorAll<HTMLElement>('[data-testid="saved-row"] .row-title')[before]?.focus(),
+            );
+          }}
+        >
           {t('libShowMore')}
         </button>
       ) : null}

@@ -113,6 +113,8 @@ export function SavedReader({ id, onClose, onProgress }: SavedReaderProps) {
     if (!el) return;
     restored.current = true;
     const progress = state.item.progress;
+    // the article box scrolls, not the page: give it the focus so Space / PageDown / arrows work
+    if (!el.hasAttribute('tabindex')) el.tabIndex = -1;
     el.focus({ preventScroll: true });
     if (progress > 0 && progress < 1) {
       requestAnimationFrame(() => {

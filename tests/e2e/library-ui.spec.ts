@@ -244,6 +244,9 @@ test('the library page reads a saved copy with the network blocked, in the reade
 
     // scrolling saves the progress; reopening resumes there
     await lib.setViewportSize({ width: 900, height: 300 });
+    // the article has the keyboard focus: PageDown scrolls it
+    await lib.keyboard.press('PageDown');
+    await expect.poll(() => lib.locator('.reader').evaluate((el) => el.scrollTop)).toBeGreaterThan(100);
     await lib.locator('.reader').evaluate((el) => {
       el.scrollTop = (el.scrollHeight - el.clientHeight) / 2;
     });
