@@ -168,7 +168,7 @@ export function LibraryPage() {
         </header>
         {list.stats ? (
           <p class="lib-stats muted" data-testid="lib-stats">
-            {t('libStatsLine', [list.stats.total, list.stats.unread, list.stats.favourites, list.stats.archived])}
+            {t('libStatsLine', [list.stats.total, list.stats.favourites, list.stats.archived])}
           </p>
         ) : null}
         {showImport ? (

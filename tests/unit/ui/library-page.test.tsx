@@ -47,14 +47,14 @@ describe('Library page', () => {
 
   it('bulk: select rows, archive them in one write, favourite, tag and delete with Undo', async () => {
     const root = await open([makeItem(1), makeItem(2, { tags: ['a'] }), makeItem(3)]);
-    expect(byId(root, 'lib-stats')?.textContent).toBe('3 saved · 3 unread · 0 favourites · 0 archived');
+    expect(byId(root, 'lib-stats')?.textContent).toBe('3 saved · 0 favourites · 0 archived');
     await check(byId(rowOf(root, 'id-1'), 'row-select'));
     await check(byId(rowOf(root, 'id-2'), 'row-select'));
     expect(byId(root, 'lib-selected-count')?.textContent).toBe('2 selected');
     await click(byId(root, 'bulk-archive'));
     expect(lib.of('updateSaved')[0]?.data).toEqual({ ids: ['id-1', 'id-2'], patch: { archived: true } });
     expect(byId(root, 'lib-notice')?.textContent).toContain('Changed 2 items.');
-    expect(byId(root, 'lib-stats')?.textContent).toBe('3 saved · 3 unread · 0 favourites · 2 archived');
+    expect(byId(root, 'lib-stats')?.textContent).toBe('3 saved · 0 favourites · 2 archived');
     // the selection is cleared after a bulk action
     expect(byId(root, 'lib-selected-count')).toBeNull();
 
