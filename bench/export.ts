@@ -3,10 +3,11 @@
  *
  *   npx tsx bench/export.ts [--n 10000] [--n-dom 1000] [--size 30000] [--only json,csv,...] [--seed N]
  *
- * Each operation runs in its OWN child Node process (so its peak memory is its own): the child
- * generates the library (bench/lib/articles.ts, deterministic), prepares the input (for imports:
- * the file as Lectern exports it, or an Omnivore zip built here), lets the generator's garbage go
- * (global.gc), then times the ONE call:
+ * Each operation runs in its OWN child Node process (so its peak memory is its own). Exports:
+ * the child generates the library (bench/lib/articles.ts, deterministic), lets the generator's
+ * garbage go (global.gc) and times the ONE call. Imports: a first child writes the file to a
+ * temporary folder (as Lectern exports it, or an Omnivore zip built here); a second child, which
+ * never held the generated library, reads it and times the ONE call:
  *   export  exportLibrary(items, fmt)            json, csv, bookmarks at --n;
  *           exportLibraryAsync(items, fmt)       markdown, epub at --n-dom (they need a DOM
  *                                                per article: turndown / jsdom DOMParser),
@@ -15,13 +16,16 @@
  *   import  parseImport(fmt, data)               json, pocket-csv (our CSV export), bookmarks,
  *                                                omnivore-zip (bytes)
  * and reports wall time, CPU time, peak RSS of the process (getrusage maxRSS, exact even during
- * synchronous work) and the largest heapUsed seen (sampled every 50 ms when the event loop is
+ * synchronous work; for exports it includes generating the input) and the largest heapUsed seen (sampled every 50 ms when the event loop is
  * free, plus right after the call), next to the RSS/heap the input alone took.
  *
  * Parsing only: an import in the extension also sanitises every body (DOMPurify, offscreen
  * document) and writes IndexedDB; bench/library.ts measures that path end to end.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync } from 'fflate';
 import { exportLibrary, exportLibraryAsync, parseImport } from '../utils/library/formats';
@@ -101,17 +105,15 @@ async function child(opName: string): Promise<void> {
   const size = Number(arg('size', '30000'));
   const seed = Number(arg('seed', '20261129'));
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-  let items: SavedItem[] | null = makeLibrary(n, { seed, targetBytes: size });
+  const file = arg('file', '');
+  let items: SavedItem[] | null = null;
   let input: string | Uint8Array | null = null;
   if (op.kind === 'import') {
-    if (op.format === 'omnivore-zip') input = omnivoreZip(items);
-    else {
-      const fmt = op.format === 'pocket-csv' ? 'csv' : op.format;
-      const r = exportLibrary(items, fmt as 'json' | 'csv' | 'bookmarks');
-      input = 'text' in r ? r.text : r.bytes;
-    }
-    items = null;
-  }
+    // the file was written by a --prep child: this process never held the generated library,
+    // so its peak RSS is the file's and the parser's
+    const buf = fs.readFileSync(file);
+    input = op.format === 'omnivore-zip' ? new Uint8Array(buf.buffer, buf.byteOffset, buf.length) : buf.toString('utf8');
+  } else items = makeLibrary(n, { seed, targetBytes: size });
   let parseHtml: ((h: string) => Document) | undefined;
   if (op.format === 'epub') {
     const { JSDOM } = await import('jsdom');
@@ -167,6 +169,20 @@ async function child(opName: string): Promise<void> {
   process.stdout.write(`\n@@RESULT ${JSON.stringify(res)}\n`);
 }
 
+/** Write the import file for `opName` (generated library → the format as Lectern exports it). */
+function prep(opName: string): void {
+  const op = OPS.find((o) => `${o.kind} ${o.format}` === opName)!;
+  const items = makeLibrary(Number(arg('n', '10000')), { seed: Number(arg('seed', '20261129')), targetBytes: Number(arg('size', '30000')) });
+  let data: string | Uint8Array;
+  if (op.format === 'omnivore-zip') data = omnivoreZip(items);
+  else {
+    const fmt = op.format === 'pocket-csv' ? 'csv' : op.format;
+    const r = exportLibrary(items, fmt as 'json' | 'csv' | 'bookmarks');
+    data = 'text' in r ? r.text : r.bytes;
+  }
+  fs.writeFileSync(arg('file', ''), data);
+}
+
 function fmtS(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
 }
@@ -178,6 +194,7 @@ async function main(): Promise<void> {
   const timeoutS = Number(arg('timeout', '900'));
   const ops = OPS.filter((o) => !only || only.split(',').some((x) => x === o.format || x === `${o.kind} ${o.format}` || x === o.kind));
   const self = fileURLToPath(import.meta.url);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-benchexport-'));
   const passthrough = ['--size', arg('size', '30000'), '--seed', arg('seed', '20261129')];
   console.log(`bench:export — ${new Date().toISOString()} — node ${process.version}, pure formats layer, one child process per operation`);
   console.log(`library: ${n} generated articles of ~${arg('size', '30000')} chars of HTML (markdown/epub exports: ${nDom}, scaled)\n`);
@@ -186,11 +203,19 @@ async function main(): Promise<void> {
     const name = `${op.kind} ${op.format}`;
     const opN = op.dom ? nDom : n;
     process.stdout.write(`${name} (${opN}) … `);
-    const r = spawnSync(
-      process.execPath,
-      ['--expose-gc', '--max-old-space-size=6144', '--import', 'tsx', self, '--child', name, '--n', String(opN), ...passthrough],
-      { encoding: 'utf8', maxBuffer: 64 * MB, timeout: timeoutS * 1000 },
-    );
+    const node = (mode: string, extra: string[] = []) =>
+      spawnSync(
+        process.execPath,
+        ['--expose-gc', '--max-old-space-size=6144', '--import', 'tsx', self, mode, name, '--n', String(opN), ...passthrough, ...extra],
+        { encoding: 'utf8', maxBuffer: 64 * MB, timeout: timeoutS * 1000 },
+      );
+    const file = path.join(tmp, `${op.format}.input`);
+    if (op.kind === 'import') {
+      const p = node('--prep', ['--file', file]);
+      if (p.status !== 0) console.log(`prep failed: ${p.error ?? (p.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+    }
+    const r = node('--child', ['--file', file]);
+    fs.rmSync(file, { force: true });
     const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('@@RESULT '));
     if (!line) {
       const why = r.error ? String(r.error) : `exit ${r.status} ${r.signal ?? ''} ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
@@ -222,10 +247,13 @@ async function main(): Promise<void> {
   console.log(fmtRow(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(fmtRow(r));
+  fs.rmSync(tmp, { recursive: true, force: true });
   console.log('\n"file" = output size (exports) or input size (imports). Imports here are parsing only (no sanitising, no IndexedDB).');
 }
 
-if (process.argv.includes('--child')) {
+if (process.argv.includes('--prep')) {
+  prep(arg('prep', ''));
+} else if (process.argv.includes('--child')) {
   child(arg('child', '')).catch((e) => {
     console.error(e);
     process.exit(1);
