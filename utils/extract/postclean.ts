@@ -3,9 +3,9 @@
  * lazy images, duplicated headline/byline at the top, interleaved promo blocks that survived,
  * paragraphs duplicated by un-hiding a collapsed copy.
  */
-import { byTag, norm, textOf } from './dom';
+import { BLOCK_TAGS, byTag, norm, textOf } from './dom';
 import { imageSrc } from './metadata';
-import { removeLabelBlocks } from './clean';
+import { linkDensity, removeLabelBlocks } from './clean';
 
 const LABEL_RE =
   /^(?:advertisements?|advertising|sponsored(?: content)?|story continues(?: below)?|continue reading|read (?:the )?full (?:article|story)|read more|ad feedback|recommended(?: for you)?|related(?: stories| articles| coverage| content)?|trending(?: now)?|most (?:read|popular)|up next|more for you|you (?:may|might) also like|top stories)\s*[:›»>]?$/i;
@@ -115,6 +115,8 @@ export function postClean(root: Element, input: PostCleanInput): void {
     else if (b.tagName === 'P' && t.length > 80) break;
   }
 
+  dropBoilerplate(root);
+
   // paragraphs duplicated by un-hiding a collapsed copy next to the visible one: keep the first
   const seen = new Set<string>();
   const paras = root.querySelectorAll('p, li, h2, h3, h4');
@@ -146,4 +148,175 @@ export function paragraphsFromText(doc: Document, text: string): Element {
     div.appendChild(p);
   }
   return div;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boilerplate blocks inside the extracted body, recognised by what they say and where they sit:
+// captions and photo credits, reporting credits and author bios at the end, newsletter / app /
+// follow-us prompts, "Related:" / "More:" lists, copyright lines. One recursive walk over the
+// (small) content element, never the whole page.
+// ---------------------------------------------------------------------------------------------
+
+const AGENCY = String.raw`(?:getty(?: images)?|reuters|ap(?: photo| file| images)?|afp(?: via getty images)?|epa(?:-efe)?|shutterstock|istock(?:photo)?|statista|bloomberg|nasa|xinhua|pa(?: wire)?|the new york times)`;
+const CAPTION_RES: RegExp[] = [
+  // "Image copyright Getty Images", "Image caption …", "Photo credit: …"
+  /^(?:image|photo|picture)\s+(?:copyright|caption|credit)\b/i,
+  // "FILE PHOTO: …", "Photo: Gene J. Puskar", "Credit…Doug Mills", "Image: Hanwha Q cells"
+  /^(?:file photo|photo|photograph|image|picture|pictured|credit|image credit|photo credit|photograph by|photo by)\s*(?::|\.{3}|…)/i,
+  // a caption ending in its credit: "… (Image: GETTY)", "… (Source: NASA)", "… (Photo: Getty Images)"
+  /\((?:image|photo|picture|photograph|credit|image credit|photo credit|source|foto)\s*(?::|by)[^()]{1,120}\)?$/i,
+  // "… Credit: ESA", "… Credit...Anna Moneymaker/The New York Times", "Photograph by Robyn Beck/AFP/Getty Images"
+  /(?:^|[\s.])(?:credit|photo credit|image credit)\s*(?::|\.{3}|…)\s*[^.:]{1,80}$/i,
+  /(?:^|[\s.])(?:photograph by|photo by|courtesy of)\s+[^.:]{1,80}$/i,
+  // "… of the drug. Getty", "… in New York.Reuters", "Alex Wong | Getty Images", "J. Scott Applewhite / AP file"
+  new RegExp(String.raw`(?:[.!?)]|\s[/|]|^)\s*${AGENCY}\s*$`, 'i'),
+  new RegExp(String.raw`\s?[/|]\s?${AGENCY}\s*$`, 'i'),
+  // gallery counters and controls
+  /^(?:image|photo|slide)?\s*\d+\s*of\s*\/?\s*\d+$/i,
+  /^\d+\s?of\s?\d+\S/,
+  /^(?:caption|close|enlarge|expand|hide caption|toggle caption)$/i,
+];
+
+const CREDIT_RES: RegExp[] = [
+  /^\(?(?:reporting|additional reporting|editing|writing|compiled|reported|research|production|graphics) by\b/i,
+  /\bcontributed (?:to )?(?:this )?report(?:ing)?\b/i,
+  /^write to .{1,80}\S@\S/i,
+  /\bmay be reached at\b/i,
+  /^have a tip\?/i,
+  /^reach the (?:reporter|writer|author)s?\b/i,
+  /^(?:e-?mail|contact) .{1,60}\bat \S+@\S+/i,
+  /^more (?:articles|stories|posts) (?:from|by)\b/i,
+  /^about the author$/i,
+];
+
+/** prompts: newsletter, subscription, app, social, podcast, forum */
+const PROMPT_START =
+  /^(?:follow|join|listen to|subscribe|sign up|click here|tap here|get|download|want more|need more|like us|don'?t miss|never miss|start your day|stay (?:up to date|informed|on top))\b/i;
+const PROMPT_WORD =
+  /\b(?:twitter|facebook|instagram|youtube|tiktok|linkedin|newsletters?|forums?|podcasts?|app|inbox|subscription|subscriptions|magazine|channel|email alerts?)\b/i;
+const NEWSLETTER_RE = /\b(?:sign up|subscribe)\b[^.]{0,80}\b(?:newsletters?|inbox|magazine)\b/i;
+
+const FOOTER_RES: RegExp[] = [
+  /^(?:copyright|©|ⓒ|\(c\))\s/i,
+  /\ball rights reserved\b/i,
+  /^this (?:document|material|article) (?:is subject to copyright|may not be (?:published|reproduced))/i,
+  /^citation:/i,
+  /무단전재/,
+  /^(?:filed under|tags?|topics?|categories|category)\s*:/i,
+];
+
+/** UI labels that are the whole of a block */
+const UI_LABEL =
+  /^(?:comments?|\d+ comments?|post (?:a )?comment|leave a (?:comment|reply)|view (?:author )?archive|e-?mail the author|follow on twitter|order reprints|print article|print|text size|advert|iklan|tell us what you think\W*|recent articles|popular this week|share (?:this|on \w+)|tweet|e-?mail)$/i;
+
+/** a label announcing a list of other stories (the list follows, or shares the block) */
+const RELATED_LABEL =
+  /^(?:related|more|see more|read more|also|also read|read also|see also|related (?:post|posts|stories|story|articles|article|coverage|content|links|reading)(?: from [^:]{1,60})?|more great .{1,30} stories|you (?:may|might) also like|more from .{1,40}|more stories|read next|recommended(?: reading| for you)?|further reading|tags?|filed under|topics?)\s*(?::|\.{3}|…)?$/i;
+const RELATED_PREFIX =
+  /^(?:related|more|see more|read more|also|also read|read also|see also|related (?:post|posts|stories|story|articles|article|coverage|content|links))\s*:/i;
+
+const BIO_RE =
+  /^[\p{Lu}][\p{L}'’.-]+(?: [\p{Lu}][\p{L}'’.-]+){0,3}(?: \([^)]{1,60}\))? (?:is (?:an?|the) |joined |covers |writes |has (?:been|written|covered) )/u;
+const BIO_WORD = /\b(?:writer|editor|reporter|journalist|correspondent|contributor|columnist|author|blogger|covers|joined|native|living|lives|freelance|publisher)\b/i;
+
+const LEAF_BLOCKS = new Set([...BLOCK_TAGS].filter((t) => t !== 'BR'));
+
+function hasBlockChild(el: Element): boolean {
+  for (let c = el.firstElementChild; c; c = c.nextElementSibling) if (LEAF_BLOCKS.has(c.tagName)) return true;
+  return false;
+}
+
+export function isCaptionText(t: string): boolean {
+  if (t.length > 700) return false;
+  for (const re of CAPTION_RES) if (re.test(t)) return true;
+  return false;
+}
+
+/** is this short block a prompt, credit, footer or UI label rather than article text? */
+export function isBoilerplateText(t: string): boolean {
+  if (t.length > 400) return false;
+  if (UI_LABEL.test(t)) return true;
+  for (const re of CREDIT_RES) if (re.test(t)) return true;
+  for (const re of FOOTER_RES) if (re.test(t)) return true;
+  if (t.length < 300 && ((PROMPT_START.test(t) && PROMPT_WORD.test(t)) || NEWSLETTER_RE.test(t))) return true;
+  return false;
+}
+
+function nextBlock(el: Element, root: Element): Element | null {
+  for (let e: Element | null = el; e && e !== root; e = e.parentElement) {
+    if (e.nextElementSibling) return e.nextElementSibling;
+    if (norm(e.parentElement?.textContent) !== norm(el.textContent)) return null;
+  }
+  return null;
+}
+
+export function dropBoilerplate(root: Element): void {
+  const leaves: Element[] = [];
+  const lists: Element[] = [];
+  const gone = new Set<Element>();
+  const visit = (el: Element): void => {
+    for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
+      const tag = c.tagName;
+      if (tag === 'FIGCAPTION') {
+        gone.add(c);
+        continue;
+      }
+      if (tag === 'UL' || tag === 'OL') lists.push(c);
+      if (hasBlockChild(c)) visit(c);
+      else leaves.push(c);
+    }
+  };
+  visit(root);
+
+  const texts = leaves.map((l) => norm(l.textContent));
+  // the last paragraph of real prose: bios and link lists only count after it
+  let lastProse = -1;
+  for (let i = 0; i < leaves.length; i++) {
+    const t = texts[i];
+    if (t.length >= 150 && leaves[i].tagName === 'P' && !isBoilerplateText(t) && !isCaptionText(t)) lastProse = i;
+  }
+
+  for (let i = 0; i < leaves.length; i++) {
+    const el = leaves[i];
+    const t = texts[i];
+    if (!t) continue;
+    if (isCaptionText(t) || isBoilerplateText(t)) {
+      gone.add(el);
+      continue;
+    }
+    const ld = t.length < 300 ? linkDensity(el) : 0;
+    // "Related: <headline link>", "More: …"
+    if (RELATED_PREFIX.test(t) && (t.length < 200 || ld > 0.5)) {
+      gone.add(el);
+      continue;
+    }
+    // "More Great WIRED Stories", "Tags" … and the list of links after it
+    if (t.length < 80 && RELATED_LABEL.test(t)) {
+      const next = nextBlock(el, root);
+      if (next && /^(?:UL|OL|DIV|P)$/.test(next.tagName) && linkDensity(next) > 0.5) {
+        gone.add(el);
+        gone.add(next);
+      } else if (i > lastProse || t.length < 25) gone.add(el);
+      continue;
+    }
+    // an upper-case headline that is only a link: a teaser to another story
+    if (el.tagName === 'P' && t.length >= 15 && t.length < 200 && ld >= 0.9 && t === t.toUpperCase() && /\p{Lu}{3}/u.test(t)) {
+      gone.add(el);
+      continue;
+    }
+    // a short author bio after the last paragraph
+    if (lastProse >= 0 && i > lastProse && leaves.length - i <= 6 && t.length < 600 && BIO_RE.test(t) && BIO_WORD.test(t)) gone.add(el);
+  }
+
+  // lists of links after the last paragraph: other stories
+  if (lastProse >= 0) {
+    const last = leaves[lastProse];
+    for (const list of lists) {
+      if (gone.has(list) || list.contains(last)) continue;
+      if (!(last.compareDocumentPosition(list) & 4 /* FOLLOWING */)) continue;
+      if (linkDensity(list) >= 0.7) gone.add(list);
+    }
+  }
+
+  for (const el of gone) if (root.contains(el) && el !== root) removeWithEmptyAncestors(el, root);
 }
