@@ -89,19 +89,33 @@ function rareWord(r: () => number): string {
   return w;
 }
 
-function word(r: () => number): string {
+/** An article's own vocabulary: a few topical words and places (so a topical query hits some
+ * articles, not all), plus a small chance of any topical word. */
+interface Topic {
+  words: string[];
+  places: string[];
+}
+
+function topicOf(r: () => number): Topic {
+  const words = Array.from({ length: 12 + Math.floor(r() * 12) }, () => pick(r, TOPICAL));
+  const places = Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(r, PLACES));
+  return { words, places };
+}
+
+function word(r: () => number, topic: Topic): string {
   const x = r();
   if (x < 0.55) return COMMON[Math.floor(Math.pow(r(), 2) * COMMON.length)]!;
-  if (x < 0.88) return pick(r, TOPICAL);
-  if (x < 0.93) return pick(r, PLACES);
+  if (x < 0.87) return pick(r, topic.words);
+  if (x < 0.875) return pick(r, TOPICAL);
+  if (x < 0.93) return pick(r, topic.places);
   if (x < 0.95) return String(Math.floor(r() * 2030));
   return rareWord(r);
 }
 
-function sentence(r: () => number, min = 8, max = 28): string {
+function sentence(r: () => number, topic: Topic, min = 8, max = 28): string {
   const n = min + Math.floor(r() * (max - min));
   const ws: string[] = [];
-  for (let k = 0; k < n; k++) ws.push(word(r));
+  for (let k = 0; k < n; k++) ws.push(word(r, topic));
   let s = ws.join(' ');
   s = s[0]!.toUpperCase() + s.slice(1);
   return s + pick(r, ['.', '.', '.', '.', '?', '!']);
@@ -111,11 +125,11 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function paragraph(r: () => number, pub: { host: string }): string {
+function paragraph(r: () => number, topic: Topic, pub: { host: string }): string {
   const n = 3 + Math.floor(r() * 5);
   const parts: string[] = [];
   for (let k = 0; k < n; k++) {
-    let s = escapeHtml(sentence(r));
+    let s = escapeHtml(sentence(r, topic));
     const y = r();
     if (y < 0.08) s = `<em>${s}</em>`;
     else if (y < 0.12) s = `<strong>${s}</strong>`;
@@ -132,27 +146,27 @@ function paragraph(r: () => number, pub: { host: string }): string {
 }
 
 /** Article body HTML of about `targetBytes` characters. */
-export function articleHtml(r: () => number, pub: { host: string }, targetBytes: number, marker: string): string {
+export function articleHtml(r: () => number, topic: Topic, pub: { host: string }, targetBytes: number, marker: string): string {
   const out: string[] = [];
   let size = 0;
   const push = (s: string) => {
     out.push(s);
     size += s.length;
   };
-  push(`<p>${escapeHtml(sentence(r, 20, 40))} ${marker}</p>`);
+  push(`<p>${escapeHtml(sentence(r, topic, 20, 40))} ${marker}</p>`);
   while (size < targetBytes) {
     const x = r();
-    if (x < 0.07) push(`<h2>${escapeHtml(sentence(r, 3, 8).replace(/[.?!]$/, ''))}</h2>`);
-    else if (x < 0.1) push(`<blockquote><p>“${escapeHtml(sentence(r, 10, 24))}”</p></blockquote>`);
+    if (x < 0.07) push(`<h2>${escapeHtml(sentence(r, topic, 3, 8).replace(/[.?!]$/, ''))}</h2>`);
+    else if (x < 0.1) push(`<blockquote><p>“${escapeHtml(sentence(r, topic, 10, 24))}”</p></blockquote>`);
     else if (x < 0.13) {
       const n = 3 + Math.floor(r() * 4);
-      const lis = Array.from({ length: n }, () => `<li>${escapeHtml(sentence(r, 4, 12))}</li>`);
+      const lis = Array.from({ length: n }, () => `<li>${escapeHtml(sentence(r, topic, 4, 12))}</li>`);
       push(`<ul>${lis.join('')}</ul>`);
     } else if (x < 0.145)
       push(
-        `<figure><img src="https://${pub.host}/img/${Math.floor(r() * 1e6)}.jpg" alt="${escapeHtml(sentence(r, 3, 8))}" width="800" height="533"><figcaption>${escapeHtml(sentence(r, 5, 14))}</figcaption></figure>`,
+        `<figure><img src="https://${pub.host}/img/${Math.floor(r() * 1e6)}.jpg" alt="${escapeHtml(sentence(r, topic, 3, 8))}" width="800" height="533"><figcaption>${escapeHtml(sentence(r, topic, 5, 14))}</figcaption></figure>`,
       );
-    else push(paragraph(r, pub));
+    else push(paragraph(r, topic, pub));
   }
   return out.join('\n');
 }
@@ -171,8 +185,9 @@ export function makeArticle(i: number, n: number, opts: GenOptions = {}): SavedI
   const r = rng((seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
   const pub = pick(r, PUBLISHERS);
   const agg = pick(r, AGGREGATORS);
-  const place = pick(r, PLACES);
-  const title = `${sentence(r, 4, 11).replace(/[.?!]$/, '')} in ${place}`;
+  const topic = topicOf(r);
+  const place = topic.places[0]!;
+  const title = `${sentence(r, topic, 4, 11).replace(/[.?!]$/, '')} in ${place}`;
   const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60).replace(/-$/, '');
   const original = `https://${pub.host}/${2020 + Math.floor(r() * 7)}/${slug}-${i}`;
   const url = agg.id ? `https://${agg.host}/news/${slug}-${(i * 7919).toString(36)}` : original;
@@ -182,7 +197,7 @@ export function makeArticle(i: number, n: number, opts: GenOptions = {}): SavedI
   const published = new Date(end - (n - 1 - i) * 60_000 - Math.floor(r() * 5 * 86_400_000)).toISOString().slice(0, 10);
   const tagCount = r() < 0.5 ? 0 : 1 + Math.floor(r() * 3);
   const tags = [...new Set(Array.from({ length: tagCount }, () => pick(r, TAGS)))];
-  const html = articleHtml(r, pub, opts.targetBytes ?? 30_000, `benchmarker${i}x`);
+  const html = articleHtml(r, topic, pub, opts.targetBytes ?? 30_000, `benchmarker${i}x`);
   const words = html.replace(/<[^>]+>/g, ' ').split(/\s+/).filter(Boolean).length;
   const readingMinutes = Math.max(1, Math.round(words / 230));
   const excerpt = html.replace(/<[^>]+>/g, '').slice(0, 200);
