@@ -75,19 +75,38 @@ export async function getSettings(): Promise<Settings> {
 }
 
 /** Merge a change into the stored settings and return the result. */
-export async function updateSettings(patch: Partial<Settings>): Promise<Settings> {
-  const current = await getSettings();
-  const next = normalizeSettings({
-    ...current,
-    ...patch,
-    autoOpen: { ...current.autoOpen, ...(patch.autoOpen ?? {}) },
+/**
+ * Writes in this context run one after another (each reads the last one's result), and while
+ * any is in flight the watchers below ignore storage echoes: the UI already shows the newest
+ * local value, and an echo of an earlier write would step it back (a held slider key lost steps).
+ */
+let writeChain: Promise<unknown> = Promise.resolve();
+let writesInFlight = 0;
+
+export function updateSettings(patch: Partial<Settings>): Promise<Settings> {
+  writesInFlight++;
+  const run = writeChain.then(async () => {
+    const current = await getSettings();
+    const next = normalizeSettings({
+      ...current,
+      ...patch,
+      autoOpen: { ...current.autoOpen, ...(patch.autoOpen ?? {}) },
+    });
+    await settingsItem.setValue(next);
+    return next;
   });
-  await settingsItem.setValue(next);
-  return next;
+  writeChain = run.catch(() => undefined);
+  return run.finally(() => {
+    writesInFlight--;
+  });
 }
 
+/** Changes made elsewhere (another tab, the popup); echoes of this context's own writes in flight are skipped. */
 export function watchSettings(callback: (settings: Settings) => void): () => void {
-  return settingsItem.watch((value) => callback(normalizeSettings(value)));
+  return settingsItem.watch((value) => {
+    if (writesInFlight > 0) return;
+    callback(normalizeSettings(value));
+  });
 }
 
 export function isAutoOpen(settings: Settings, aggregator: AggregatorId | null): boolean {

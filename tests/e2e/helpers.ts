@@ -250,14 +250,17 @@ export async function changeFontSize(page: Page, direction: 'larger' | 'smaller'
   const slider = settings.getByRole('slider', { name: /text size|font size/i });
   if ((await slider.count()) > 0) {
     await slider.focus();
-    for (let i = 0; i < steps; i++) {
-      // one step at a time, as a user watching the text does: wait for the slider to move
-      // (pressing faster can lose steps: reported to the runtime owner)
-      const before = Number(await slider.inputValue());
-      await page.keyboard.press(direction === 'larger' ? 'ArrowRight' : 'ArrowLeft');
-      await expect.poll(async () => Number(await slider.inputValue()), { timeout: 3000 })[direction === 'larger' ? 'toBeGreaterThan' : 'toBeLessThan'](before);
-      await page.waitForTimeout(150);
-    }
+    // pressed as fast as a held key repeats: every step must count (a stale storage echo once
+    // stepped the slider back, losing presses)
+    const before = Number(await slider.inputValue());
+    const step = Number((await slider.getAttribute('step')) ?? '1');
+    for (let i = 0; i < steps; i++) await page.keyboard.press(direction === 'larger' ? 'ArrowRight' : 'ArrowLeft');
+    const [min, max] = [Number(await slider.getAttribute('min')), Number(await slider.getAttribute('max'))];
+    const want = Math.min(max, Math.max(min, before + (direction === 'larger' ? steps : -steps) * step));
+    await expect.poll(async () => Number(await slider.inputValue()), { timeout: 3000 }).toBe(want);
+    // and it stays there once the writes have settled
+    await page.waitForTimeout(500);
+    expect(Number(await slider.inputValue())).toBe(want);
   } else {
     const btn = settings.getByRole('button', { name: direction === 'larger' ? /larger|bigger|increase/i : /smaller|decrease/i });
     for (let i = 0; i < steps; i++) await btn.click();

@@ -70,4 +70,16 @@ describe('settings', () => {
     stop();
     expect(seen.at(-1)?.theme).toBe('dark');
   });
+
+  it('rapid local changes are never undone by the echo of an earlier write (slider key repeat)', async () => {
+    const seen: number[] = [];
+    const unwatch = watchSettings((s) => seen.push(s.fontSize));
+    // four arrow-key steps fired before any write has finished, as a held key does
+    await Promise.all([18, 19, 20, 21].map((fontSize) => updateSettings({ fontSize })));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    unwatch();
+    expect((await getSettings()).fontSize).toBe(21);
+    // the UI already shows 21: a watcher told "18" (an earlier write's echo) would step it back
+    expect(seen.filter((v) => v !== 21)).toEqual([]);
+  });
 });
