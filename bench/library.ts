@@ -349,6 +349,7 @@ async function main(): Promise<void> {
     console.log(line('  same, from domInteractive', popup.fromInteractive));
     console.log(line('library page first rows (from nav. start)', library.fromNav, TARGET_PAINT));
     console.log(line('  same, from domInteractive', library.fromInteractive));
+    console.log(`  each open, in order (from nav. start): popup ${popup.fromNav.map((x) => x.toFixed(0)).join(' ')}; library ${library.fromNav.map((x) => x.toFixed(0)).join(' ')}`);
     console.log(line('search: listSaved{query} message round trip', msg.map((m) => m.ms), TARGET_SEARCH));
     console.log(line('search: popup box → rows rendered (incl. debounce)', ui));
     console.log(line('  same minus the 120 ms debounce', ui.map((x) => x - 120), TARGET_SEARCH));
