@@ -15,9 +15,10 @@ export function isDateLine(text: string): boolean {
   const rest = text
     .toLowerCase()
     .replace(/(\d)\s*(?:am|pm)\b/g, '$1 ')
+    .replace(/\b[ap]\.m\.?/g, ' ')
     .replace(/\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?/g, ' ')
     .replace(/\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?/g, ' ')
-    .replace(/\b(?:published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|est|edt|cst|cdt|mst|mdt|pst|pdt|utc|gmt|et|pt|ist|bst|cet|cest|min|mins|minutes?|read)\b/g, ' ')
+    .replace(/\b(?:published|updated|posted|first|last|modified|on|at|am|pm|a\.m\.|p\.m\.|est|edt|cst|cdt|mst|mdt|pst|pdt|utc|gmt|et|pt|ist|bst|cet|cest|min|mins|minutes?|read)\b/g, ' ')
     .replace(/[\d:.,/|·•\-–—()]+/g, ' ')
     .trim();
   return rest.length === 0;
@@ -193,7 +194,7 @@ const CREDIT_RES: RegExp[] = [
 const PROMPT_START =
   /^(?:follow|join|listen to|subscribe|sign up|click here|tap here|get|download|want more|need more|like us|don'?t miss|never miss|start your day|stay (?:up to date|informed|on top))\b/i;
 const PROMPT_WORD =
-  /\b(?:twitter|facebook|instagram|youtube|tiktok|linkedin|newsletters?|forums?|podcasts?|app|inbox|subscription|subscriptions|magazine|channel|email alerts?)\b/i;
+  /\b(?:twitter|facebook|instagram|youtube|tiktok|linkedin|newsletters?|forums?|podcasts?|app|inbox|subscription|subscriptions|magazine|channel|email alerts?|full coverage)\b/i;
 const NEWSLETTER_RE = /\b(?:sign up|subscribe)\b[^.]{0,80}\b(?:newsletters?|inbox|magazine)\b/i;
 
 const FOOTER_RES: RegExp[] = [
@@ -207,7 +208,7 @@ const FOOTER_RES: RegExp[] = [
 
 /** UI labels that are the whole of a block */
 const UI_LABEL =
-  /^(?:comments?|\d+ comments?|post (?:a )?comment|leave a (?:comment|reply)|view (?:author )?archive|e-?mail the author|follow on twitter|order reprints|print article|print|text size|advert|iklan|tell us what you think\W*|recent articles|popular this week|share (?:this|on \w+)|tweet|e-?mail)$/i;
+  /^(?:comments?|\d+ comments?|post (?:a )?comment|leave a (?:comment|reply)|view (?:author )?archive|e-?mail the author|follow on twitter|order reprints|print article|print|text size|advert|iklan|tell us what you think\W*|recent articles|popular this week|share (?:this|on \w+)|tweet|click to tweet|e-?mail)$/i;
 
 /** a label announcing a list of other stories (the list follows, or shares the block) */
 const RELATED_LABEL =
@@ -215,9 +216,15 @@ const RELATED_LABEL =
 const RELATED_PREFIX =
   /^(?:related|more|see more|read more|also|also read|read also|see also|related (?:post|posts|stories|story|articles|article|coverage|content|links))\s*:/i;
 
+const TAGS_PREFIX = /^(?:tags?|topics?|filed under|categories|category)\b/i;
+
 const BIO_RE =
   /^[\p{Lu}][\p{L}'’.-]+(?: [\p{Lu}][\p{L}'’.-]+){0,3}(?: \([^)]{1,60}\))? (?:is (?:an?|the) |joined |covers |writes |has (?:been|written|covered) )/u;
 const BIO_WORD = /\b(?:writer|editor|reporter|journalist|correspondent|contributor|columnist|author|blogger|covers|joined|native|living|lives|freelance|publisher)\b/i;
+
+function isBio(t: string): boolean {
+  return t.length < 600 && BIO_RE.test(t) && BIO_WORD.test(t);
+}
 
 const LEAF_BLOCKS = new Set([...BLOCK_TAGS].filter((t) => t !== 'BR'));
 
@@ -271,50 +278,68 @@ export function dropBoilerplate(root: Element): void {
   const texts = leaves.map((l) => norm(l.textContent));
   // the last paragraph of real prose: bios and link lists only count after it
   let lastProse = -1;
+  let firstProse = -1;
   for (let i = 0; i < leaves.length; i++) {
     const t = texts[i];
-    if (t.length >= 150 && leaves[i].tagName === 'P' && !isBoilerplateText(t) && !isCaptionText(t)) lastProse = i;
+    if (t.length >= 150 && leaves[i].tagName === 'P' && !isBoilerplateText(t) && !isCaptionText(t) && !isBio(t)) {
+      lastProse = i;
+      if (firstProse < 0) firstProse = i;
+    }
   }
 
   for (let i = 0; i < leaves.length; i++) {
     const el = leaves[i];
     const t = texts[i];
-    if (!t) continue;
+    // table cells are data, whatever they say
+    if (!t || el.tagName === 'TD' || el.tagName === 'TH') continue;
     if (isCaptionText(t) || isBoilerplateText(t)) {
       gone.add(el);
       continue;
     }
     const ld = t.length < 300 ? linkDensity(el) : 0;
-    // "Related: <headline link>", "More: …"
-    if (RELATED_PREFIX.test(t) && (t.length < 200 || ld > 0.5)) {
-      gone.add(el);
-      continue;
-    }
-    // "More Great WIRED Stories", "Tags" … and the list of links after it
+    // "More Great WIRED Stories", "More:", "Tags" … and the list of links after it
     if (t.length < 80 && RELATED_LABEL.test(t)) {
       const next = nextBlock(el, root);
-      if (next && /^(?:UL|OL|DIV|P)$/.test(next.tagName) && linkDensity(next) > 0.5) {
+      if (next && ((/^(?:UL|OL)$/.test(next.tagName) && linkDensity(next) > 0.3) || (/^(?:DIV|P)$/.test(next.tagName) && linkDensity(next) > 0.5))) {
         gone.add(el);
         gone.add(next);
       } else if (i > lastProse || t.length < 25) gone.add(el);
       continue;
     }
-    // an upper-case headline that is only a link: a teaser to another story
-    if (el.tagName === 'P' && t.length >= 15 && t.length < 200 && ld >= 0.9 && t === t.toUpperCase() && /\p{Lu}{3}/u.test(t)) {
+    // "Related: <headline link>", "More: …", "Tags stock car, …"
+    if ((RELATED_PREFIX.test(t) && (t.length < 200 || ld > 0.5)) || (TAGS_PREFIX.test(t) && ld >= 0.5)) {
+      gone.add(el);
+      continue;
+    }
+    // date-only lines anywhere ("Updated at 1:23 p.m."); before the text: byline lines, breadcrumbs, bare URLs
+    if ((i < firstProse || i > lastProse) && t.length <= 60 && /\p{L}/u.test(t) && isDateLine(t) && !el.closest('blockquote, li')) {
+      gone.add(el);
+      continue;
+    }
+    if (i < firstProse) {
+      if ((BYLINE_RE.test(t) && t.length < 150) || /^https?:\/\/\S+$/.test(t) || (t.length < 25 && ld >= 0.9 && t.split(' ').length <= 3)) {
+        gone.add(el);
+        continue;
+      }
+    }
+    // an upper-case headline that is only a link, between paragraphs: a teaser to another story
+    if (el.tagName === 'P' && firstProse >= 0 && i > firstProse && t.length >= 15 && t.length < 200 && ld >= 0.9 && t === t.toUpperCase() && /\p{Lu}{3}/u.test(t)) {
       gone.add(el);
       continue;
     }
     // a short author bio after the last paragraph
-    if (lastProse >= 0 && i > lastProse && leaves.length - i <= 6 && t.length < 600 && BIO_RE.test(t) && BIO_WORD.test(t)) gone.add(el);
+    if (lastProse >= 0 && i > lastProse && leaves.length - i <= 6 && isBio(t)) gone.add(el);
   }
 
-  // lists of links after the last paragraph: other stories
+  // lists of links after the last paragraph (other stories) or before the first (navigation, breadcrumbs)
   if (lastProse >= 0) {
+    const first = leaves[firstProse];
     const last = leaves[lastProse];
     for (const list of lists) {
-      if (gone.has(list) || list.contains(last)) continue;
-      if (!(last.compareDocumentPosition(list) & 4 /* FOLLOWING */)) continue;
-      if (linkDensity(list) >= 0.7) gone.add(list);
+      if (gone.has(list) || list.contains(last) || list.contains(first)) continue;
+      const after = !!(last.compareDocumentPosition(list) & 4 /* FOLLOWING */);
+      const before = !!(first.compareDocumentPosition(list) & 2 /* PRECEDING */);
+      if ((after && linkDensity(list) >= 0.7) || (before && linkDensity(list) >= 0.8)) gone.add(list);
     }
   }
 

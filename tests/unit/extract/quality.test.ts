@@ -106,3 +106,51 @@ describe('related stories', () => {
     expect(text).toContain('in its monthly newsletter');
   });
 });
+
+describe('around the text', () => {
+  it('drops navigation lists and breadcrumbs before the first paragraph, date-only lines, tag lists and a "More:" list', () => {
+    const text = extract(
+      [
+        '<ul><li><a href="/">Home</a></li><li><a href="/news/">News</a></li><li><a href="/news/local/">Local</a></li></ul>',
+        p('https://www.countyledger.example/news/2026/01/05/water-mains/'),
+        p(PROSE[0]),
+        p('More:'),
+        '<ul><li><a href="/x/1">School board weighs later start times</a></li><li><a href="/x/2">New bridge opens to traffic</a></li></ul>',
+        ...PROSE.slice(1).map(p),
+        p('Updated at 1:23 p.m.'),
+        '<div>Tags <a href="/t/water">water</a>, <a href="/t/utilities">utilities</a>, <a href="/t/county-board">county board</a></div>',
+      ].join(''),
+    );
+    expectAllProse(text);
+    for (const s of ['Home', 'https://', 'School board weighs', 'More:', 'Updated at', 'utilities, county board']) expect(text).not.toContain(s);
+  });
+});
+
+describe('a long author bio as the last paragraph', () => {
+  it('is dropped even though it is as long as a paragraph, and the paragraphs before it stay', () => {
+    const text = extract(
+      [
+        ...PROSE.map(p),
+        p('Mara Quinlan (mara@countyledger.example) is the senior editor of the County Ledger and a staff writer with the Valley Weekly. She also runs a newsletter about local utilities and public works.'),
+      ].join(''),
+    );
+    expectAllProse(text);
+    expect(text).not.toContain('senior editor');
+  });
+});
+
+describe('data and dates inside the text', () => {
+  it('keeps table cells, numbers and a date line between paragraphs', () => {
+    const text = extract(
+      [
+        p(PROSE[0]),
+        p(PROSE[1]),
+        '<table><tr><th>Street</th><th>Miles</th></tr><tr><td>Elm Street</td><td>5000</td></tr><tr><td>Oak Street</td><td>12.5</td></tr></table>',
+        p('November 15, 2025'),
+        ...PROSE.slice(2).map(p),
+      ].join(''),
+    );
+    expectAllProse(text);
+    for (const s of ['Street', 'Miles', '5000', '12.5', 'November 15, 2025']) expect(text).toContain(s);
+  });
+});
