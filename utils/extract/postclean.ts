@@ -343,5 +343,16 @@ export function dropBoilerplate(root: Element): void {
     }
   }
 
+  // after the last paragraph, a run of short blocks that are all links: teasers to other stories
+  if (lastProse >= 0) {
+    const teasers: Element[] = [];
+    for (let i = lastProse + 1; i < leaves.length; i++) {
+      const t = texts[i];
+      if (!t || gone.has(leaves[i]) || t.length >= 200 || leaves[i].tagName === 'TD' || leaves[i].tagName === 'TH') continue;
+      if (linkDensity(leaves[i]) >= 0.8) teasers.push(leaves[i]);
+    }
+    if (teasers.length >= 3) for (const el of teasers) gone.add(el);
+  }
+
   for (const el of gone) if (root.contains(el) && el !== root) removeWithEmptyAncestors(el, root);
 }

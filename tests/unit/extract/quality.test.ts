@@ -154,3 +154,20 @@ describe('data and dates inside the text', () => {
     for (const s of ['Street', 'Miles', '5000', '12.5', 'November 15, 2025']) expect(text).toContain(s);
   });
 });
+
+describe('teasers after the text', () => {
+  it('drops a run of link-only blocks after the last paragraph but keeps a single source link', () => {
+    const body = [
+      ...PROSE.map(p),
+      p('<a href="/doc/plan.pdf">Read the full replacement plan</a>'),
+      p('<a href="/x/1">School board weighs later start times</a>'),
+      p('<a href="/x/2">New bridge opens to traffic on the east side</a>'),
+      p('<a href="/x/3">Farmers market moves indoors for the winter</a>'),
+    ].join('');
+    const text = extract(body);
+    expectAllProse(text);
+    for (const s of ['School board weighs', 'New bridge opens', 'Farmers market']) expect(text).not.toContain(s);
+    const single = extract([...PROSE.map(p), p('<a href="/doc/plan.pdf">Read the full replacement plan</a>')].join(''));
+    expect(single).toContain('Read the full replacement plan');
+  });
+});
