@@ -257,6 +257,15 @@ function nextBlock(el: Element, root: Element): Element | null {
   return null;
 }
 
+/** a short text that shares its small container with an image and nothing else: an unmarked caption */
+function besideImage(el: Element, t: string, root: Element): boolean {
+  if (t.length >= 300 || el.tagName === 'TD' || el.tagName === 'TH') return false;
+  const par = el.parentElement;
+  if (!par || par === root || el.querySelector('img, picture, video')) return false;
+  if (!par.querySelector('img, picture, video')) return false;
+  return norm(par.textContent).length <= t.length + 20;
+}
+
 export function dropBoilerplate(root: Element): void {
   const leaves: Element[] = [];
   const lists: Element[] = [];
@@ -292,7 +301,7 @@ export function dropBoilerplate(root: Element): void {
     const t = texts[i];
     // table cells are data, whatever they say
     if (!t || el.tagName === 'TD' || el.tagName === 'TH') continue;
-    if (isCaptionText(t) || isBoilerplateText(t)) {
+    if (isCaptionText(t) || isBoilerplateText(t) || besideImage(el, t, root)) {
       gone.add(el);
       continue;
     }

@@ -171,3 +171,18 @@ describe('teasers after the text', () => {
     expect(single).toContain('Read the full replacement plan');
   });
 });
+
+describe('unmarked captions', () => {
+  it('drops a short text that sits alone with an image, keeps a paragraph that holds an image', () => {
+    const text = extract(
+      [
+        '<div><img src="/lead.jpg" alt=""><p>An engineer checks a pressure gauge at the pumping station on Monday</p></div>',
+        p(PROSE[0]),
+        `<p><img src="/inline.jpg" alt="">${PROSE[1]}</p>`,
+        ...PROSE.slice(2).map(p),
+      ].join(''),
+    );
+    expectAllProse(text);
+    expect(text).not.toContain('pressure gauge');
+  });
+});
