@@ -10,18 +10,10 @@
  */
 import type { AggregatorId } from '../../utils/types';
 import type { SavedItem } from '../../utils/library/types';
+import { seededRandom } from '../score';
 
-/** mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32), the one bench/score.ts uses for its bootstrap. */
+export const rng: (seed: number) => () => number = seededRandom;
 
 const COMMON = (
   'the of and to a in that is was for on with as by at from it his her their said has have ' +

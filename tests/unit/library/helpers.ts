@@ -2,6 +2,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { Library, type SaveInput } from '../../../utils/library/store';
+import { seededRandom } from '../../../bench/score';
 
 /** A Library on a fresh, empty, private IndexedDB. */
 export function freshLibrary(opts: { now?: () => Date; factory?: IDBFactory } = {}): { lib: Library; factory: IDBFactory } {
@@ -15,17 +16,8 @@ export function tickingClock(start = '2026-01-01T00:00:00.000Z'): () => Date {
   return () => new Date((t += 60_000));
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32), the one bench/score.ts uses for its bootstrap. */
+export const rng: (seed: number) => () => number = seededRandom;
 
 const SYLL = ['ka', 'lo', 'mer', 'tin', 'sa', 'ro', 'vel', 'du', 'pra', 'ne', 'quo', 'zi', 'bar', 'ton', 'el', 'fi', 'gra', 'mun', 'os', 'ter'];
 
