@@ -290,3 +290,21 @@ export async function outsideViewport(page: Page): Promise<string[]> {
     return out;
   });
 }
+
+/** A `listSaved()` / `getSaved()` item as the test contract describes it (getSaved adds html). */
+export interface ContractItem {
+  id: string;
+  url: string;
+  title: string;
+  byline: string | null;
+  source: { name: string; url: string | null } | null;
+  aggregator: string | null;
+  published: string | null;
+  savedAt: string;
+  tags: string[];
+  archived: boolean;
+  favourite: boolean;
+  words: number;
+  hasContent: boolean;
+  html?: string;
+}

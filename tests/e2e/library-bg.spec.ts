@@ -10,25 +10,10 @@ import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from '@playwright/test';
 import { test, expect, gotoFixture, type Lectern, type HookResult } from './fixtures';
-import { byTestId, collapse, normByline, aggregatorFixtures, type Expected } from './helpers';
+import { byTestId, collapse, normByline, aggregatorFixtures, type Expected, type ContractItem } from './helpers';
 import { AGGREGATOR_FIXTURES } from './paths';
 
-interface Item {
-  id: string;
-  url: string;
-  title: string;
-  byline: string | null;
-  source: { name: string; url: string | null } | null;
-  aggregator: string | null;
-  published: string | null;
-  savedAt: string;
-  tags: string[];
-  archived: boolean;
-  favourite: boolean;
-  words: number;
-  hasContent: boolean;
-  html?: string;
-}
+type Item = ContractItem;
 
 const CONTRACT_KEYS = ['aggregator', 'archived', 'byline', 'favourite', 'hasContent', 'id', 'published', 'savedAt', 'source', 'tags', 'title', 'url', 'words'];
 

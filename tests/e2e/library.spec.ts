@@ -7,25 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, gotoFixture, type Lectern } from './fixtures';
-import { byTestId, collapse, countOccurrences, normByline, type Expected } from './helpers';
+import { byTestId, collapse, countOccurrences, normByline, type Expected, type ContractItem } from './helpers';
 import { AGGREGATOR_FIXTURES } from './paths';
 
-interface Item {
-  id: string;
-  url: string;
-  title: string;
-  byline: string | null;
-  source: { name: string; url: string | null } | null;
-  aggregator: string | null;
-  published: string | null;
-  savedAt: string;
-  tags: string[];
-  archived: boolean;
-  favourite: boolean;
-  words: number;
-  hasContent: boolean;
-  html?: string;
-}
+type Item = ContractItem;
 
 const fixture = (name: string) => {
   const dir = path.join(AGGREGATOR_FIXTURES, name);
