@@ -37,6 +37,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { articlePage, fmtMs, makeArticle, percentile, searchQueries } from './lib/articles';
+import { LAUNCH_FLAGS } from '../tests/e2e/paths';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.LECTERN_CHROMIUM ?? '/usr/bin/chromium';
@@ -58,20 +59,6 @@ const TIMEOUT_S = Number(arg('timeout', '1500'));
 const TARGET_PAINT = 150;
 const TARGET_SEARCH = 50;
 const TARGET_SAVE = 50;
-
-const LAUNCH_FLAGS = (ext: string): string[] => [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--ignore-certificate-errors',
-  `--disable-extensions-except=${ext}`,
-  `--load-extension=${ext}`,
-];
 
 type Hook = Record<string, (...args: unknown[]) => Promise<{ ok: boolean; [k: string]: unknown }>>;
 

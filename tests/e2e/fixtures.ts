@@ -15,23 +15,11 @@ import { test as base, expect, chromium, type BrowserContext, type Page, type Ro
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM, EXT_DIR } from './paths';
+import { CHROMIUM, EXT_DIR, LAUNCH_FLAGS } from './paths';
 
 export { expect };
 
-export const LAUNCH_FLAGS = (ext: string): string[] => [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--ignore-certificate-errors',
-  `--disable-extensions-except=${ext}`,
-  `--load-extension=${ext}`,
-];
+export { LAUNCH_FLAGS };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',

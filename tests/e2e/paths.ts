@@ -10,3 +10,18 @@ export const AGGREGATOR_FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'aggrega
 export const PIPELINE_PAGES = path.join(ROOT, 'tests', 'fixtures', 'pages');
 export const E2E_PAGES = path.join(ROOT, 'tests', 'e2e', 'pages');
 export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+
+/** Chromium flags for a run with the extension loaded (../shared/test-contract.md); also used by bench/library.ts. */
+export const LAUNCH_FLAGS = (ext: string): string[] => [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--ignore-certificate-errors',
+  `--disable-extensions-except=${ext}`,
+  `--load-extension=${ext}`,
+];
