@@ -2,7 +2,7 @@
  * The library page (library.html): search, filters, the saved list with bulk selection and
  * bulk actions, export, import, and the saved copy in the reader (`#item=<id>`).
  */
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../utils/i18n';
 import type { ItemRow } from '../../utils/messages';
 import { ask } from './api';
@@ -13,6 +13,7 @@ import { ImportPanel } from './ImportPanel';
 import { Notice, useNotice } from './Notice';
 import { SavedListView } from './SavedList';
 import { SavedReader } from './SavedReader';
+import { TagAddForm } from './TagAddForm';
 import { useSavedList } from './useSavedList';
 
 /** `#item=<id>` → id. */
@@ -32,9 +33,7 @@ export function LibraryPage() {
   const [reading, setReading] = useState<string | null>(() => itemFromHash(location.hash));
   const [selection, setSelection] = useState<Set<string>>(new Set());
   const [showImport, setShowImport] = useState(false);
-  const [tagValue, setTagValue] = useState('');
   const [selecting, setSelecting] = useState(false);
-  const tagId = useId();
   const actions = itemActions(list, notice);
 
   useEffect(() => {
@@ -115,17 +114,15 @@ export function LibraryPage() {
     if (await fn()) setSelection(new Set());
   };
 
-  const addTag = async (e: Event) => {
-    e.preventDefault();
-    const tag = tagValue.replace(/\s+/g, ' ').trim();
-    if (!tag || !ids.length) return;
+  const addTag = async (tag: string): Promise<boolean> => {
+    if (!ids.length) return false;
     // tags are per item: read the selected rows' tags (from the list when it shows them all)
     let rows = list.items.filter((r) => selection.has(r.id));
     if (rows.length < ids.length) {
       const answer = await ask('listSaved', {});
       if (!answer.ok) {
         notice.show({ kind: 'error', text: t('libActionFailed', answer.error) });
-        return;
+        return false;
       }
       rows = answer.items.filter((r) => selection.has(r.id));
     }
@@ -141,11 +138,11 @@ export function LibraryPage() {
     }
     let changed = 0;
     for (const g of groups.values()) {
-      if (!(await actions.update(g.ids, { tags: g.tags }))) return;
+      if (!(await actions.update(g.ids, { tags: g.tags }))) return false;
       changed += g.ids.length;
     }
     notice.show({ text: t('libUpdatedMany', changed) });
-    setTagValue('');
+    return true;
   };
 
   return (
@@ -221,23 +218,7 @@ export function LibraryPage() {
               <button type="button" class="small" data-testid="bulk-unfavourite" onClick={() => void bulk(() => actions.update(ids, { favourite: false }, { announce: true }))}>
                 {t('libUnfavourite')}
               </button>
-              <form class="tag-add" onSubmit={(e) => void addTag(e)}>
-                <label for={tagId} class="visually-hidden">
-                  {t('libTagInput')}
-                </label>
-                <input
-                  id={tagId}
-                  type="text"
-                  data-testid="bulk-tag-input"
-                  placeholder={t('libTagInput')}
-                  maxLength={64}
-                  value={tagValue}
-                  onInput={(e) => setTagValue((e.currentTarget as HTMLInputElement).value)}
-                />
-                <button type="submit" class="small" data-testid="bulk-tag-add">
-                  {t('libAddTag')}
-                </button>
-              </form>
+              <TagAddForm testId="bulk-tag" onAdd={addTag} />
               <button type="button" class="small danger" data-testid="bulk-delete" onClick={() => void bulk(() => actions.remove(ids))}>
                 {t('libDelete')}
               </button>

@@ -3,6 +3,7 @@ import { t, uiLanguage } from '../../utils/i18n';
 import type { ItemRow } from '../../utils/messages';
 import { hostOf, isWebUrl, publisherOf, shortDate, viaOf } from './format';
 import type { ItemActions } from './actions';
+import { TagAddForm } from './TagAddForm';
 
 export interface SavedRowProps {
   row: ItemRow;
@@ -171,17 +172,9 @@ export function SavedRow({ row, actions, onRead, selected, onSelect }: SavedRowP
 }
 
 export function TagEditor({ row, actions }: { row: ItemRow; actions: ItemActions }) {
-  const [value, setValue] = useState('');
-  const inputId = useId();
-  const add = async (e: Event) => {
-    e.preventDefault();
-    const tag = value.replace(/\s+/g, ' ').trim();
-    if (!tag) return;
-    if (row.tags.some((x) => x.toLowerCase() === tag.toLowerCase())) {
-      setValue('');
-      return;
-    }
-    if (await actions.setTags(row, [...row.tags, tag])) setValue('');
+  const add = async (tag: string): Promise<boolean> => {
+    if (row.tags.some((x) => x.toLowerCase() === tag.toLowerCase())) return true;
+    return actions.setTags(row, [...row.tags, tag]);
   };
   return (
     <div class="tag-editor" data-testid="row-tag-editor">
@@ -204,23 +197,7 @@ export function TagEditor({ row, actions }: { row: ItemRow; actions: ItemActions
           ))}
         </ul>
       ) : null}
-      <form class="tag-add" onSubmit={(e) => void add(e)}>
-        <label for={inputId} class="visually-hidden">
-          {t('libTagInput')}
-        </label>
-        <input
-          id={inputId}
-          type="text"
-          data-testid="tag-input"
-          placeholder={t('libTagInput')}
-          maxLength={64}
-          value={value}
-          onInput={(e) => setValue((e.currentTarget as HTMLInputElement).value)}
-        />
-        <button type="submit" class="small" data-testid="tag-add">
-          {t('libAddTag')}
-        </button>
-      </form>
+      <TagAddForm testId="tag" onAdd={add} />
     </div>
   );
 }
