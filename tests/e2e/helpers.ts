@@ -2,6 +2,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Lectern } from './fixtures';
 import { AGGREGATOR_FIXTURES, PIPELINE_PAGES } from './paths';
 
 export const collapse = (s: string | null | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim();
@@ -307,4 +308,24 @@ export interface ContractItem {
   words: number;
   hasContent: boolean;
   html?: string;
+}
+
+/** A shared aggregator fixture by folder name: its expected.json, page bytes and folder. */
+export function readFixture(name: string): { exp: Expected; html: Buffer; dir: string } {
+  const dir = path.join(AGGREGATOR_FIXTURES, name);
+  const exp = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
+  return { exp, html: fs.readFileSync(path.join(dir, 'page.html')), dir };
+}
+
+/** `lecternTest.listSaved()` items, asserting the call succeeded. */
+export async function listSaved(lectern: Lectern): Promise<ContractItem[]> {
+  const res = await lectern.call('listSaved');
+  expect(res, JSON.stringify(res)).toMatchObject({ ok: true });
+  return res.items as ContractItem[];
+}
+
+/** `lecternTest.clearLibrary()`, then checks the library is empty. */
+export async function clearSaved(lectern: Lectern): Promise<void> {
+  expect(await lectern.call('clearLibrary')).toMatchObject({ ok: true });
+  expect(await listSaved(lectern)).toEqual([]);
 }

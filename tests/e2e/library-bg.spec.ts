@@ -5,29 +5,14 @@
  * field, every export format (Markdown/EPUB go through Chrome's offscreen document), downloads,
  * import preview, and the overlay's Save + Undo.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from '@playwright/test';
 import { test, expect, gotoFixture, type Lectern, type HookResult } from './fixtures';
-import { byTestId, collapse, normByline, aggregatorFixtures, type Expected, type ContractItem } from './helpers';
-import { AGGREGATOR_FIXTURES } from './paths';
+import { byTestId, collapse, normByline, aggregatorFixtures, type Expected, type ContractItem, readFixture as fixture, listSaved as list } from './helpers';
 
 type Item = ContractItem;
 
 const CONTRACT_KEYS = ['aggregator', 'archived', 'byline', 'favourite', 'hasContent', 'id', 'published', 'savedAt', 'source', 'tags', 'title', 'url', 'words'];
-
-const fixture = (name: string) => {
-  const dir = path.join(AGGREGATOR_FIXTURES, name);
-  const exp = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
-  return { exp, html: fs.readFileSync(path.join(dir, 'page.html')), dir };
-};
-
-async function list(lectern: Lectern): Promise<Item[]> {
-  const res = await lectern.call('listSaved');
-  expect(res, JSON.stringify(res)).toMatchObject({ ok: true });
-  return res.items as Item[];
-}
 
 /** An extension page in a tab, to talk to the background the way the popup / library page do. */
 async function extensionPage(page: Page, extensionId: string): Promise<Page> {

@@ -8,34 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { test, expect, gotoFixture, type Lectern } from './fixtures';
-import { collapse, type Expected } from './helpers';
-import { AGGREGATOR_FIXTURES, ROOT } from './paths';
-
-interface Item {
-  id: string;
-  title: string;
-  tags: string[];
-  archived: boolean;
-  favourite: boolean;
-  hasContent: boolean;
-}
-
-const fixture = (name: string) => {
-  const dir = path.join(AGGREGATOR_FIXTURES, name);
-  const exp = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
-  return { exp, html: fs.readFileSync(path.join(dir, 'page.html')), dir };
-};
-
-async function list(lectern: Lectern): Promise<Item[]> {
-  const res = await lectern.call('listSaved');
-  expect(res, JSON.stringify(res)).toMatchObject({ ok: true });
-  return res.items as Item[];
-}
-
-async function clear(lectern: Lectern): Promise<void> {
-  expect(await lectern.call('clearLibrary')).toMatchObject({ ok: true });
-  expect(await list(lectern)).toEqual([]);
-}
+import { collapse, readFixture as fixture, listSaved as list, clearSaved as clear } from './helpers';
+import { ROOT } from './paths';
 
 /** A Lectern JSON export of `n` items (newest last), bodies long enough for a "deep" word. */
 function lecternJson(specs: Array<Partial<Record<string, unknown>> & { title: string }>): string {

@@ -3,31 +3,11 @@
  * importLibrary, clearLibrary) in the real build: what a user gets in the library after pressing
  * Save, with the original publisher's attribution, one entry per article.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, gotoFixture, type Lectern } from './fixtures';
-import { byTestId, collapse, countOccurrences, normByline, type Expected, type ContractItem } from './helpers';
-import { AGGREGATOR_FIXTURES } from './paths';
+import { byTestId, collapse, countOccurrences, normByline, type ContractItem, readFixture as fixture, listSaved as list, clearSaved as clear } from './helpers';
 
 type Item = ContractItem;
-
-const fixture = (name: string) => {
-  const dir = path.join(AGGREGATOR_FIXTURES, name);
-  const exp = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
-  return { exp, html: fs.readFileSync(path.join(dir, 'page.html')), dir };
-};
-
-async function list(lectern: Lectern): Promise<Item[]> {
-  const res = await lectern.call('listSaved');
-  expect(res, JSON.stringify(res)).toMatchObject({ ok: true });
-  return res.items as Item[];
-}
-
-async function clear(lectern: Lectern): Promise<void> {
-  expect(await lectern.call('clearLibrary')).toMatchObject({ ok: true });
-  expect(await list(lectern)).toEqual([]);
-}
 
 /** textContent (whitespace collapsed) of an HTML string, parsed inertly by the page's DOMParser. */
 const htmlText = (page: Page, html: string) =>
