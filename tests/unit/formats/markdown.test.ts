@@ -8,8 +8,8 @@ import { makeItem, parseHtml, variedItems } from './helpers';
 
 const now = new Date('2026-11-29T00:00:00Z');
 
-function mdFiles(items: SavedItem[]): Record<string, string> {
-  const r = exportLibrary(items, 'markdown', { now, parseHtml });
+function mdFiles(items: SavedItem[], parse: ((html: string) => Document) | undefined = parseHtml): Record<string, string> {
+  const r = exportLibrary(items, 'markdown', { now, parseHtml: parse });
   expect(r).toMatchObject({ filename: 'lectern-2026-11-29-markdown.zip', mimeType: 'application/zip' });
   const files = unzipSync((r as { bytes: Uint8Array }).bytes);
   return Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strFromU8(v)]));
@@ -52,6 +52,8 @@ describe('Markdown zip export', () => {
     const rich = split(Object.values(files).find((f) => f.includes('lectern_id: item-') && f.includes('## Heading'))!).body;
     expect(rich).toContain('-   two **bold**');
     expect(rich).toContain('> Quoted.');
+    // one column under a header row: still a table
+    expect(rich).toContain('\n| H |\n| --- |\n| C |\n');
     const ja = split(Object.values(files).find((f) => f.includes('架空新聞'))!).body;
     expect(ja).toContain('架空新聞 · via Yahoo! Japan News · <https://kakuu.example/news/1>');
     expect(ja).toContain('これは架空(かくう)の記事です。');
@@ -77,5 +79,91 @@ describe('Markdown zip export', () => {
     // no title: named after the URL
     expect(names.some((n) => n.startsWith('https www.inkl.com news fictional-story-'))).toBe(true);
     expect(safeFileName('  ..  ', new Set())).toBe('Untitled');
+  });
+});
+
+describe('Markdown export: GitHub-flavoured tables and strikethrough (Obsidian renders them)', () => {
+  /** The article body (after the title/attribution/byline lines) of one exported item. */
+  function article(html: string, parse?: (html: string) => Document): string {
+    const files = mdFiles([makeItem({ title: 'Table test', html })], parse);
+    const body = split(files['Table test.md']).body;
+    return body.slice(body.indexOf('_By Ada Example · 2026-03-01_\n\n') + '_By Ada Example · 2026-03-01_\n\n'.length);
+  }
+
+  const scores =
+    '<p>Results:</p><table><thead><tr><th>Team</th><th align="right">Points</th></tr></thead>' +
+    '<tbody><tr><td>Red | Blue</td><td align="right">12</td></tr>' +
+    '<tr><td>a||b <em>c</em></td><td>3<br>(after <del>4</del>)</td></tr></tbody></table><p>After.</p>';
+
+  for (const [how, parse] of [['DOMParser', parseHtml], ['turndown’s own parser', undefined]] as const) {
+    it(`turns a table with a header into a pipe table, pipes escaped, <br> kept on the row (${how})`, () => {
+      expect(article(scores, parse)).toBe(
+        [
+          'Results:',
+          '',
+          '| Team | Points |',
+          '| --- | ---: |',
+          '| Red \\| Blue | 12 |',
+          '| a\\|\\|b _c_ | 3<br>(after ~~4~~) |',
+          '',
+          'After.',
+          '',
+        ].join('\n'),
+      );
+    });
+  }
+
+  it('uses the first row as the header when there is no <thead> (a header row + separator, never an empty one)', () => {
+    expect(article('<table><tr><td>City</td><td>People</td></tr><tr><td>Oslo</td><td>700,000</td></tr></table>')).toBe(
+      '| City | People |\n| --- | --- |\n| Oslo | 700,000 |\n',
+    );
+    // a first row of <th> after a <caption>: header row; the caption is a paragraph above the table
+    expect(
+      article('<table><caption>Table 1: <strong>sizes</strong></caption><tr><th>Size</th><th>Cm</th></tr><tr><td>S</td><td>36</td></tr><tr><td>M</td></tr></table>'),
+    ).toBe('Table 1: **sizes**\n\n| Size | Cm |\n| --- | --- |\n| S | 36 |\n| M |  |\n');
+  });
+
+  it('keeps each row on one line when cells hold paragraphs, lists, headings or code blocks', () => {
+    const md = article(
+      '<table><tr><th><h3>Step</h3></th><th>Details</th></tr>' +
+        '<tr><td><p>One</p><p>Two</p></td><td><ul><li>first</li><li>second <a href="https://x.example/a">link</a></li></ul></td></tr>' +
+        '<tr><td><blockquote><p>Quoted</p></blockquote></td><td><pre><code>ls | wc -l\nexit</code></pre></td></tr></table>',
+    );
+    expect(md).toBe(
+      [
+        '| **Step** | Details |',
+        '| --- | --- |',
+        '| One<br>Two | - first<br>- second [link](https://x.example/a) |',
+        '| Quoted | `ls \\| wc -l`<br>`exit` |',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('lays colspan/rowspan out on a grid: content in the first cell, covered cells empty, every row complete', () => {
+    const md = article(
+      '<table><tr><th>Year</th><th>Quarter</th><th>Sales</th></tr>' +
+        '<tr><td rowspan="2">2025</td><td>Q1</td><td>10</td></tr><tr><td>Q2</td><td>12</td></tr>' +
+        '<tr><td colspan="2">Total</td><td>22</td></tr></table>',
+    );
+    expect(md).toBe(
+      ['| Year | Quarter | Sales |', '| --- | --- | --- |', '| 2025 | Q1 | 10 |', '|  | Q2 | 12 |', '| Total |  | 22 |', ''].join('\n'),
+    );
+  });
+
+  it('unwraps layout tables (one cell, role="presentation", tables holding tables) into plain blocks, never HTML', () => {
+    expect(article('<table><tr><td><p>Only cell, para 1.</p><p>Para 2.</p></td></tr></table>')).toBe('Only cell, para 1.\n\nPara 2.\n');
+    expect(article('<table role="presentation"><tr><td>Left</td><td>Right</td></tr><tr><td>Below</td><td></td></tr></table>')).toBe(
+      'Left\n\nRight\n\nBelow\n',
+    );
+    const nested = article(
+      '<table><tr><td><p>Sidebar</p></td><td><table><tr><th>K</th><th>V</th></tr><tr><td>a</td><td>1</td></tr></table></td></tr></table>',
+    );
+    expect(nested).toBe('Sidebar\n\n| K | V |\n| --- | --- |\n| a | 1 |\n');
+    for (const md of [nested, article(scores, undefined)]) expect(md).not.toMatch(/<\/?(table|tr|td|th|div)\b/);
+  });
+
+  it('writes <del>, <s> and <strike> as ~~strikethrough~~', () => {
+    expect(article('<p>Was <del>£10</del> <s>£8</s> <strike>£7</strike>, now £5.</p>')).toBe('Was ~~£10~~ ~~£8~~ ~~£7~~, now £5.\n');
   });
 });
