@@ -13,7 +13,7 @@
  * Obsidian links (\ / : * ? " < > | # ^ [ ]) removed, at most 80 characters / 200 UTF-8 bytes,
  * no leading dot, no reserved device names, unique without regard to case ("Title (2).md").
  */
-import { highlightedCodeBlock, strikethrough, taskListItems } from '@joplin/turndown-plugin-gfm';
+import { strikethrough, taskListItems } from '@joplin/turndown-plugin-gfm';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import TurndownService from 'turndown';
 import { stringify } from 'yaml';
@@ -269,8 +269,9 @@ export function makeTurndown(): TurndownService {
   td.remove(['script', 'style', 'noscript', 'iframe', 'object', 'embed', 'form', 'button', 'rp']);
   // ruby annotations (furigana) as "base(reading)" rather than run together
   td.addRule('rt', { filter: ['rt'], replacement: (content) => `(${content})` });
-  // GitHub-flavoured: ~~strikethrough~~, task-list [x]; tables by our own rules (see above)
-  td.use([highlightedCodeBlock, strikethrough, taskListItems]);
+  // GitHub-flavoured: ~~strikethrough~~, task-list [x]; tables by our own rules (see above).
+  // (The plugin's highlightedCodeBlock needs class="highlight-…", which the sanitiser drops.)
+  td.use([strikethrough, taskListItems]);
   addTableRules(td);
   return td;
 }
