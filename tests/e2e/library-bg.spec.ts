@@ -5,6 +5,7 @@
  * field, every export format (Markdown/EPUB go through Chrome's offscreen document), downloads,
  * import preview, and the overlay's Save + Undo.
  */
+import fs from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from '@playwright/test';
 import { test, expect, gotoFixture, type Lectern, type HookResult } from './fixtures';
@@ -32,6 +33,29 @@ function send(ext: Page, type: string, data: unknown): Promise<HookResult> {
       }),
     [type, data] as const,
   );
+}
+
+/** Wait for a download Lectern started to complete; its MIME type and the file's bytes (read from disk). */
+async function downloadedFile(lectern: Lectern, id: number, timeout = 15_000): Promise<{ mime: string; bytes: Buffer }> {
+  const worker = await lectern.worker();
+  type Item = { state: string; mime: string; filename: string; byExtensionId?: string; url: string; error?: string };
+  let done: Item | null = null;
+  await expect
+    .poll(
+      async () => {
+        const d = await worker.evaluate(async (i) => {
+          const c = (globalThis as unknown as { chrome: { downloads: { search(q: object): Promise<Item[]> } } }).chrome;
+          return (await c.downloads.search({ id: i }))[0] ?? null;
+        }, id);
+        if (d?.state === 'complete') done = d;
+        return d ? { state: d.state, error: d.error ?? null, byLectern: !!d.byExtensionId, blob: d.url.startsWith('blob:chrome-extension://') } : null;
+      },
+      { timeout },
+    )
+    .toEqual({ state: 'complete', error: null, byLectern: true, blob: true });
+  const d = done as unknown as Item;
+  // (Playwright saves downloads under a GUID name in its own folder: the path comes from the API)
+  return { mime: d.mime, bytes: fs.readFileSync(d.filename) };
 }
 
 test.describe('library service (background)', () => {
@@ -280,24 +304,51 @@ test.describe('library service (background)', () => {
     await gotoFixture(page, server, f.exp.url, f.html, f.dir);
     expect(await lectern.callTab('saveArticle')).toMatchObject({ ok: true });
     const ext = await extensionPage(page, extensionId);
-    for (const format of ['csv', 'epub']) {
+    for (const format of ['json', 'csv', 'bookmarks', 'epub']) {
       const r = await send(ext, 'exportLibrary', { format, download: true });
       expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({ ok: true });
-      expect(typeof r.downloadId).toBe('number');
-      const worker = await lectern.worker();
-      await expect
-        .poll(
-          () =>
-            worker.evaluate(async (id) => {
-              const c = (globalThis as unknown as { chrome: { downloads: { search(q: object): Promise<Array<{ state: string; mime: string; fileSize: number; byExtensionId?: string; url: string }>> } } }).chrome;
-              const [d] = await c.downloads.search({ id });
-              // (Playwright stores downloads under a GUID name, so the file name cannot be checked here)
-              return d ? { state: d.state, mime: d.mime, nonEmpty: d.fileSize > 0, byLectern: !!d.byExtensionId, blob: d.url.startsWith('blob:chrome-extension://') } : null;
-            }, r.downloadId as number),
-          { timeout: 15_000 },
-        )
-        .toEqual({ state: 'complete', mime: r.mimeType, nonEmpty: true, byLectern: true, blob: true });
+      const file = await downloadedFile(lectern, r.downloadId as number);
+      expect(file.mime).toBe(r.mimeType);
+      expect(file.bytes.length).toBeGreaterThan(0);
+      // the file on disk is the export (the hook's text export, apart from the export time)
+      if (format === 'json') {
+        const doc = JSON.parse(file.bytes.toString('utf8')) as { format: string; items: Item[] };
+        const viaHook = JSON.parse((await lectern.call('exportLibrary', 'json')).text as string) as { items: Item[] };
+        expect(doc.format).toBe('lectern');
+        expect(doc.items).toEqual(viaHook.items);
+      } else if (format === 'csv' || format === 'bookmarks') {
+        expect(file.bytes.toString('utf8')).toBe((await lectern.call('exportLibrary', format)).text);
+      } else {
+        expect(strFromU8(unzipSync(new Uint8Array(file.bytes)).mimetype)).toBe('application/epub+zip');
+      }
     }
+    await ext.close();
+  });
+
+  test("a JSON export over 64 MiB (Chrome's message limit) downloads whole", async ({ page, lectern, extensionId }) => {
+    test.setTimeout(300_000);
+    // 700 articles of ~100 KB: the file is ~70 MB, more than one extension message may carry
+    const N = 700;
+    const para = (i: number, k: number) => `<p>Paragraph ${k} of generated article ${i}: “quotes”, accents é ü, and ${'steady words about harbours and ferries '.repeat(85)}</p>`;
+    for (let s = 0; s < N; s += 100) {
+      const items = Array.from({ length: 100 }, (_, k) => {
+        const i = s + k;
+        return { url: `https://big.example/story-${i}`, title: `Big story ${i}`, html: Array.from({ length: 30 }, (_, p) => para(i, p)).join('') };
+      });
+      const r = await lectern.call('importLibrary', 'json', JSON.stringify({ format: 'lectern', version: 1, exportedAt: new Date().toISOString(), items }));
+      expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({ ok: true, imported: 100 });
+    }
+    const ext = await extensionPage(page, extensionId);
+    const r = await send(ext, 'exportLibrary', { format: 'json', download: true });
+    expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({ ok: true, filename: expect.stringMatching(/^lectern-\d{4}-\d{2}-\d{2}\.json$/) });
+    const file = await downloadedFile(lectern, r.downloadId as number, 120_000);
+    expect(file.bytes.length).toBeGreaterThan(64 * 1024 * 1024);
+    const doc = JSON.parse(file.bytes.toString('utf8')) as { items: Item[] & Array<{ html: string }> };
+    expect(doc.items).toHaveLength(N);
+    expect(new Set(doc.items.map((i) => i.url)).size).toBe(N);
+    const one = doc.items.find((i) => i.url === 'https://big.example/story-123')!;
+    expect(one.title).toBe('Big story 123');
+    expect(one.html).toContain('Paragraph 29 of generated article 123: “quotes”, accents é ü');
     await ext.close();
   });
 

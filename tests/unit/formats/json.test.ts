@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { exportLibrary } from '../../../utils/library/formats/export';
+import { exportLibrary, exportLibraryFileAsync } from '../../../utils/library/formats/export';
 import { parseImport } from '../../../utils/library/formats/import';
-import { LECTERN_JSON_VERSION, SAVED_ITEM_FIELDS } from '../../../utils/library/formats/json';
+import { exportJsonChunks, LECTERN_JSON_VERSION, SAVED_ITEM_FIELDS } from '../../../utils/library/formats/json';
+import { Utf8Chunks } from '../../../utils/library/formats/util';
 import type { SavedItem } from '../../../utils/library/types';
 import { err, fixtureText, makeItem, ok, variedItems } from './helpers';
 
@@ -89,5 +90,55 @@ describe('Lectern JSON export', () => {
     expect(err(parseImport('json', fixtureText('pocket.csv')))).toMatch(/^wrong format/);
     const cut = exportText(variedItems());
     expect(err(parseImport('json', cut.slice(0, cut.length / 2)))).toMatch(/^truncated JSON|malformed/);
+  });
+});
+
+describe('Lectern JSON export as file bytes (the download path)', () => {
+  const concat = (chunks: Uint8Array[]): Uint8Array => {
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  };
+
+  it("is exportJson's text as UTF-8, byte for byte: non-Latin text, emoji, lone surrogates, empty library", () => {
+    const items = [
+      ...variedItems(),
+      makeItem({ title: 'Ελληνικά — 日本語 — עברית 😀', html: '<p>“Quotes” ’ and \\ and "double" and \u0001 control</p>' }),
+      makeItem({ title: 'broken \ud800 half pair', html: '<p>lone \udc00 low surrogate</p>' }),
+    ];
+    for (const list of [items, []]) {
+      const text = exportText(list);
+      const { chunks, bytes } = exportJsonChunks(list, now);
+      const all = concat(chunks);
+      expect(bytes).toBe(all.length);
+      expect(all).toEqual(new TextEncoder().encode(text));
+      // and it is valid JSON that imports back (lone surrogates written as \u escapes)
+      expect(ok(parseImport('json', new TextDecoder('utf-8', { fatal: true }).decode(all))).items).toHaveLength(list.length);
+    }
+  });
+
+  it('spreads a large export over several chunks without losing or reordering a byte', () => {
+    const w = new Utf8Chunks(64);
+    const parts = Array.from({ length: 200 }, (_, i) => `${i}:é€😀${'x'.repeat(i % 37)};`);
+    for (const p of parts) w.write(p);
+    w.write('y'.repeat(500)); // longer than a chunk: gets a buffer of its own
+    const { chunks, bytes } = w.finish();
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(new TextDecoder().decode(concat(chunks))).toBe(parts.join('') + 'y'.repeat(500));
+    expect(bytes).toBe(concat(chunks).length);
+  });
+
+  it('exportLibraryFileAsync gives every format as bytes with its file name and type', async () => {
+    const items = variedItems();
+    const json = await exportLibraryFileAsync(items, 'json', { now });
+    expect(json).toMatchObject({ filename: 'lectern-2026-11-29.json', mimeType: 'application/json' });
+    expect(new TextDecoder().decode(concat(json.chunks))).toBe(exportText(items));
+    const csv = await exportLibraryFileAsync(items, 'csv', { now });
+    expect(csv).toMatchObject({ filename: 'lectern-2026-11-29.csv', mimeType: 'text/csv' });
+    expect(new TextDecoder().decode(concat(csv.chunks))).toBe((exportLibrary(items, 'csv', { now }) as { text: string }).text);
   });
 });

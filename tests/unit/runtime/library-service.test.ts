@@ -359,10 +359,11 @@ describe('offscreen document lifetime', () => {
       vi.stubGlobal('chrome', { offscreen });
       vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation((async (m: Envelope) => {
         const task = (m.data as { task: { kind: string } }).task;
-        return { ok: true, result: task.kind === 'blob' ? { kind: 'blob', url: 'blob:x/1' } : { kind: 'revoke' } };
+        const file = { kind: 'export', filename: 'lectern.csv', mimeType: 'text/csv', damaged: 0, blobUrl: 'blob:x/1' };
+        return { ok: true, result: task.kind === 'export' ? file : { kind: 'revoke' } };
       }) as never);
       const lib = () => new Library({ indexedDB: new IDBFactory() });
-      expect(await withDom({ kind: 'blob', mimeType: 'text/csv', text: 'a,b' }, lib)).toEqual({ kind: 'blob', url: 'blob:x/1' });
+      expect(await withDom({ kind: 'export', format: 'csv', ids: null, blob: true }, lib)).toMatchObject({ kind: 'export', blobUrl: 'blob:x/1' });
       await vi.advanceTimersByTimeAsync(120_000);
       expect(offscreen.closeDocument).not.toHaveBeenCalled();
       await withDom({ kind: 'revoke', url: 'blob:x/1' }, lib);

@@ -9,16 +9,17 @@
  *   bookmarks lectern-YYYY-MM-DD.html           text/html
  *   epub      lectern-YYYY-MM-DD.epub           application/epub+zip
  *
- * The date in file names is the UTC date of `now`.
+ * The date in file names is the UTC date of `now`. `exportLibraryFile(Async)` give the same file
+ * as bytes in chunks (what a download is made of), without building a JSON export as one string.
  */
 import type { SavedItem } from '../types';
 import { exportBookmarks } from './bookmarks';
 import { exportCsv } from './csv';
 import { epubSteps, exportEpub } from './epub';
-import { exportJson } from './json';
+import { exportJson, exportJsonChunks } from './json';
 import { exportMarkdownZip, markdownZipSteps } from './markdown';
 import { runStepsAsync, type StepOptions } from './steps';
-import { EXPORT_FORMATS, type ExportFormat, type ExportOptions, type ExportResult } from './types';
+import { EXPORT_FORMATS, type ExportFile, type ExportFormat, type ExportOptions, type ExportResult } from './types';
 import { ymd } from './util';
 
 export function exportLibrary(items: SavedItem[], format: ExportFormat, opts: ExportOptions = {}): ExportResult {
@@ -67,4 +68,26 @@ export async function exportLibraryAsync(
   const r = exportLibrary(items, format, { ...opts, now });
   opts.onProgress?.(items.length, items.length);
   return r;
+}
+
+/**
+ * The export as the file's bytes (UTF-8 for text formats), ready to become a Blob: what the
+ * download path uses. JSON is serialised and encoded item by item (./json.ts exportJsonChunks);
+ * Markdown and EPUB run as in exportLibraryAsync.
+ */
+export async function exportLibraryFileAsync(
+  items: SavedItem[],
+  format: ExportFormat,
+  opts: ExportOptions & StepOptions = {},
+): Promise<ExportFile> {
+  const now = opts.now ?? new Date();
+  if (format === 'json') {
+    opts.signal?.throwIfAborted();
+    const { chunks, bytes } = exportJsonChunks(items, now);
+    opts.onProgress?.(items.length, items.length);
+    return { filename: `lectern-${ymd(now)}.json`, mimeType: 'application/json', chunks, bytes };
+  }
+  const r = await exportLibraryAsync(items, format, { ...opts, now });
+  const data = 'text' in r ? new TextEncoder().encode(r.text) : r.bytes;
+  return { filename: r.filename, mimeType: r.mimeType, chunks: [data], bytes: data.length };
 }

@@ -11,7 +11,7 @@
 import type { Source } from '../../types';
 import type { SavedItem } from '../types';
 import type { ImportedItem, ImportError, ImportResult } from './types';
-import { countsOf, httpUrl, jsonArrayElementOffsets, LineCounter, normaliseTags, urlProblem, validDateString } from './util';
+import { countsOf, httpUrl, jsonArrayElementOffsets, LineCounter, normaliseTags, urlProblem, Utf8Chunks, validDateString } from './util';
 
 export const LECTERN_FORMAT = 'lectern';
 /** Bump when the item layout changes incompatibly; import reads versions 1..LECTERN_JSON_VERSION. */
@@ -52,13 +52,36 @@ function orderedItem(item: SavedItem): Record<string, unknown> {
   return out;
 }
 
+function jsonHead(now: Date): string {
+  return `{"format":${JSON.stringify(LECTERN_FORMAT)},"version":${LECTERN_JSON_VERSION},"exportedAt":${JSON.stringify(now.toISOString())},"items":[`;
+}
+
+/** The Lectern JSON file as one string (the test hook's `exportLibrary('json')`). */
 export function exportJson(items: SavedItem[], now: Date): string {
-  const head = `{"format":${JSON.stringify(LECTERN_FORMAT)},"version":${LECTERN_JSON_VERSION},"exportedAt":${JSON.stringify(now.toISOString())},"items":[`;
+  const head = jsonHead(now);
   if (items.length === 0) return `${head}]}\n`;
   // plain concatenation measured cheaper than map+join on 10,000 × 30 KB items (no 300 MB copy)
   let out = `${head}\n`;
   for (let i = 0; i < items.length; i++) out += (i ? ',\n' : '') + JSON.stringify(orderedItem(items[i]));
   return `${out}\n]}\n`;
+}
+
+/**
+ * The same file, byte for byte, as UTF-8 chunks (a download's Blob parts): each item is
+ * serialised and encoded at once, so the whole text never exists as one string. In Chromium this
+ * is what keeps a 300 MB export fast: a Blob made of one huge string costs several times more.
+ */
+export function exportJsonChunks(items: SavedItem[], now: Date): { chunks: Uint8Array[]; bytes: number } {
+  const w = new Utf8Chunks();
+  const head = jsonHead(now);
+  if (items.length === 0) {
+    w.write(`${head}]}\n`);
+    return w.finish();
+  }
+  w.write(`${head}\n`);
+  for (let i = 0; i < items.length; i++) w.write((i ? ',\n' : '') + JSON.stringify(orderedItem(items[i])));
+  w.write('\n]}\n');
+  return w.finish();
 }
 
 // ---------------------------------------------------------------- import

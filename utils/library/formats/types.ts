@@ -84,6 +84,15 @@ export type ExportResult =
   | { filename: string; mimeType: string; text: string }
   | { filename: string; mimeType: string; bytes: Uint8Array };
 
+/** An export as the bytes of the file (UTF-8 for the text formats), in order: a download's Blob parts. */
+export interface ExportFile {
+  filename: string;
+  mimeType: string;
+  chunks: Uint8Array[];
+  /** total length of the chunks */
+  bytes: number;
+}
+
 export interface ExportOptions {
   /** the export's date (filenames, exportedAt, EPUB modified date); default: new Date() */
   now?: Date;

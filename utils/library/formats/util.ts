@@ -383,3 +383,46 @@ export function parseAttrs(s: string): Record<string, string> {
 export function inlineText(html: string): string {
   return decodeEntities(html.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * Accumulates text as UTF-8 bytes in chunks of about `chunkBytes` (TextEncoder.encodeInto), so
+ * that a file of hundreds of megabytes is never one string: a Blob is made from the chunks.
+ * Strings must be well-formed UTF-16 (JSON.stringify's output is; a lone surrogate would be
+ * written as U+FFFD, as TextEncoder does).
+ */
+export class Utf8Chunks {
+  private readonly encoder = new TextEncoder();
+  private readonly chunks: Uint8Array[] = [];
+  private buf: Uint8Array;
+  private pos = 0;
+  private total = 0;
+
+  constructor(private readonly chunkBytes = 16 * 1024 * 1024) {
+    this.buf = new Uint8Array(0);
+  }
+
+  write(s: string): void {
+    // UTF-16 → UTF-8 takes at most 3 bytes per code unit
+    if (this.buf.length - this.pos < s.length * 3) {
+      this.flush();
+      this.buf = new Uint8Array(Math.max(this.chunkBytes, s.length * 3));
+    }
+    const { written } = this.encoder.encodeInto(s, this.buf.subarray(this.pos));
+    this.pos += written;
+    this.total += written;
+  }
+
+  private flush(): void {
+    if (this.pos === 0) return;
+    // a mostly empty buffer is copied so that its unused tail can be freed
+    this.chunks.push(this.pos < this.buf.length / 2 ? this.buf.slice(0, this.pos) : this.buf.subarray(0, this.pos));
+    this.pos = 0;
+  }
+
+  /** The bytes written so far, in order (the writer must not be used afterwards). */
+  finish(): { chunks: Uint8Array[]; bytes: number } {
+    this.flush();
+    this.buf = new Uint8Array(0);
+    return { chunks: this.chunks, bytes: this.total };
+  }
+}

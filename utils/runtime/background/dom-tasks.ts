@@ -1,6 +1,8 @@
 /**
  * The library steps that need a DOM (a `window`): Markdown and EPUB exports (they parse article
- * HTML), sanitising imported HTML with DOMPurify, and blob: URLs for downloads.
+ * HTML), sanitising imported HTML with DOMPurify, and blob: URLs for downloads — so every
+ * downloaded export is written here, from the library read here: only the blob: URL crosses a
+ * message (Chrome refuses extension messages over 64 MiB; a 10,000-article JSON is ~300 MB).
  *
  * They run where a DOM exists: in Firefox (MV2) the background page itself; in Chrome (MV3) the
  * offscreen document (entrypoints/offscreen), because a service worker has no DOMParser, no
@@ -8,7 +10,7 @@
  * the one implementation both run.
  */
 import { sanitizeHtml } from '../../extract/sanitize';
-import { exportLibraryAsync } from '../../library/formats/export';
+import { exportLibraryAsync, exportLibraryFileAsync } from '../../library/formats/export';
 import { bytesToBase64 } from '../../library/formats/util';
 import type { ExportFormat } from '../../library/formats/types';
 import type { Library } from '../../library/store';
@@ -21,8 +23,6 @@ export type DomTask =
   | { kind: 'export'; format: ExportFormat; ids: string[] | null; blob: boolean }
   /** sanitise HTML strings (imports); '' for an entry that cannot be sanitised */
   | { kind: 'sanitize'; items: Array<{ html: string; baseUrl: string | null }> }
-  /** a blob: URL of a file made elsewhere (text, or base64 bytes) */
-  | { kind: 'blob'; mimeType: string; text?: string; base64?: string }
   | { kind: 'revoke'; url: string };
 
 export type DomTaskResult =
@@ -37,20 +37,7 @@ export type DomTaskResult =
       damaged: number;
     }
   | { kind: 'sanitize'; html: string[] }
-  | { kind: 'blob'; url: string }
   | { kind: 'revoke' };
-
-function base64ToBytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-function blobUrl(mimeType: string, content: string | Uint8Array): string {
-  const part = typeof content === 'string' ? content : (content as Uint8Array<ArrayBuffer>);
-  return URL.createObjectURL(new Blob([part], { type: mimeType }));
-}
 
 /** Run one DOM-needing step in this context (which must have a DOM). */
 export async function runDomTask(task: DomTask, library: () => Library): Promise<DomTaskResult> {
@@ -58,11 +45,15 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
     case 'export': {
       const { items, damaged } = await library().getMany(task.ids ?? undefined);
       const parser = new DOMParser();
-      const file = await exportLibraryAsync(items, task.format, {
-        parseHtml: (html: string) => parser.parseFromString(html, 'text/html'),
-      });
+      const opts = { parseHtml: (html: string) => parser.parseFromString(html, 'text/html') };
+      if (task.blob) {
+        // the file's bytes in chunks → one Blob: the export never exists as one huge string
+        const file = await exportLibraryFileAsync(items, task.format, opts);
+        const url = URL.createObjectURL(new Blob(file.chunks as Uint8Array<ArrayBuffer>[], { type: file.mimeType }));
+        return { kind: 'export', filename: file.filename, mimeType: file.mimeType, damaged: damaged.length, blobUrl: url };
+      }
+      const file = await exportLibraryAsync(items, task.format, opts);
       const head = { kind: 'export' as const, filename: file.filename, mimeType: file.mimeType, damaged: damaged.length };
-      if (task.blob) return { ...head, blobUrl: blobUrl(file.mimeType, 'text' in file ? file.text : file.bytes) };
       return { ...head, ...('text' in file ? { text: file.text } : { base64: bytesToBase64(file.bytes) }) };
     }
     case 'sanitize':
@@ -75,11 +66,6 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
             return '';
           }
         }),
-      };
-    case 'blob':
-      return {
-        kind: 'blob',
-        url: blobUrl(task.mimeType, task.base64 !== undefined ? base64ToBytes(task.base64) : (task.text ?? '')),
       };
     case 'revoke':
       URL.revokeObjectURL(task.url);

@@ -116,7 +116,6 @@ export async function withDom(task: DomTask, library: () => Library): Promise<Do
   if (closeTimer) clearTimeout(closeTimer);
   try {
     const result = await runOffscreen(task);
-    if (result.kind === 'blob') liveBlobs.add(result.url);
     if (result.kind === 'export' && result.blobUrl) liveBlobs.add(result.blobUrl);
     if (task.kind === 'revoke') liveBlobs.delete(task.url);
     return result;

@@ -242,9 +242,12 @@ async function startDownload(url: string, filename: string): Promise<number> {
 }
 
 /**
- * Export all items, `ids`, or those matching `filter`. JSON/CSV/bookmarks are written right
- * here; Markdown and EPUB go through `withDom`. With `download`, the background also starts
- * the download (from a blob: URL made where a DOM is).
+ * Export all items, `ids`, or those matching `filter`. Without `download` (the test hook), JSON,
+ * CSV and bookmarks are written right here and Markdown/EPUB through `withDom`. With `download`,
+ * every format is written where a DOM is (`withDom`: Firefox's background page, Chrome's
+ * offscreen document), which reads the library itself and answers with a blob: URL, and the
+ * background starts the download from it. The file never crosses a message: Chrome refuses
+ * messages over 64 MiB and a 10,000-article JSON export is about 300 MB.
  */
 export async function exportSaved(options: {
   format: ExportFormat;
@@ -260,7 +263,7 @@ export async function exportSaved(options: {
     if (!ids && options.filter) ids = (await lib.list({ filter: options.filter })).items.map((i) => i.id);
     const download = !!options.download;
     let out: { filename: string; mimeType: string; text?: string; base64?: string; blobUrl?: string };
-    if (DOM_EXPORTS.includes(format)) {
+    if (download || DOM_EXPORTS.includes(format)) {
       const r = await withDom({ kind: 'export', format, ids, blob: download }, getLibrary);
       if (r.kind !== 'export') throw new Error('unexpected answer');
       out = r;
@@ -269,10 +272,6 @@ export async function exportSaved(options: {
       const file = exportLibrary(items, format);
       if (!('text' in file)) throw new Error('unexpected binary export');
       out = { filename: file.filename, mimeType: file.mimeType, text: file.text };
-      if (download) {
-        const b = await withDom({ kind: 'blob', mimeType: file.mimeType, text: file.text }, getLibrary);
-        if (b.kind === 'blob') out = { ...out, text: undefined, blobUrl: b.url };
-      }
     }
     const base = { ok: true as const, filename: out.filename, mimeType: out.mimeType };
     if (download) {
