@@ -111,6 +111,32 @@ export type ImportLibraryResult =
   | { ok: true; imported: number; skipped: number; errors: Array<{ line: number; message: string }> }
   | Failure;
 
+/**
+ * A staged upload the background does not hold (never started, cancelled, already imported,
+ * idle for 10 minutes, or lost when Chrome stopped the service worker): upload the file again.
+ */
+export interface UnknownUpload extends Failure {
+  code: 'unknown-upload';
+}
+
+export function isUnknownUpload(answer: unknown): answer is UnknownUpload {
+  return !!answer && typeof answer === 'object' && (answer as UnknownUpload).ok === false && (answer as UnknownUpload).code === 'unknown-upload';
+}
+
+/**
+ * What an import reads: `data` inline (text, or base64 for a zip) for small files, or `upload`,
+ * the id of a staged upload (importUploadStart → importUploadChunk… → importUploadEnd) for files
+ * too big for one message (Chrome refuses a message over 64 MiB).
+ */
+export type ImportSource = { format: ImportFormat } & (
+  | { data: string; upload?: undefined }
+  | { upload: string; data?: undefined }
+);
+
+export type ImportUploadStartResult = { ok: true; upload: string; maxChunk: number } | Failure;
+export type ImportUploadChunkResult = { ok: true; received: number } | UnknownUpload | Failure;
+export type ImportUploadEndResult = { ok: true; length: number } | UnknownUpload | Failure;
+
 /** Messages handled by the background. `tabId` defaults to the sender's tab. */
 export type BackgroundProtocol = {
   openReader(data: { tabId?: number }): OpenResult;
@@ -152,14 +178,29 @@ export type BackgroundProtocol = {
   }): ExportLibraryResult;
   /**
    * Read an import file without writing anything: counts, errors, how many are new vs already
-   * in the library. `data` is text, or base64 for zips (and for 'auto' on a zip).
+   * in the library. `data` is text, or base64 for zips (and for 'auto' on a zip); or `upload`
+   * names a staged upload of that string (see importUploadStart).
    */
-  importPreview(data: { format: ImportFormat; data: string }): ImportPreviewResult;
+  importPreview(data: ImportSource): ImportPreviewResult;
   /**
    * Import: merges by identity (existing entries kept, counted in `skipped`), keeps dates, tags
    * and state, sanitises imported html, never fetches. A file it cannot read writes nothing.
+   * A staged `upload` is dropped once read.
    */
-  importLibrary(data: { format: ImportFormat; data: string }): ImportLibraryResult;
+  importLibrary(data: ImportSource): ImportLibraryResult;
+  /**
+   * Staged upload of an import file too big for one message: start → `upload` id; then the
+   * file's string in order, chunk 0, 1, … (each ≤ `maxChunk` UTF-16 code units, never ending
+   * inside a surrogate pair); then end with the number of chunks and total length, checked.
+   * Out-of-order, duplicate or missing chunks fail the upload (nothing can be imported from
+   * it). The background drops it after importLibrary, on importUploadCancel, or after 10
+   * minutes idle; an import from a dropped upload answers `code: 'unknown-upload'`.
+   */
+  importUploadStart(data: Record<string, never>): ImportUploadStartResult;
+  importUploadChunk(data: { upload: string; index: number; chunk: string }): ImportUploadChunkResult;
+  importUploadEnd(data: { upload: string; chunks: number; length: number }): ImportUploadEndResult;
+  /** Drop a staged upload (the import panel's Cancel, or another file chosen). */
+  importUploadCancel(data: { upload: string }): Result;
   /** Open (or focus) the library page, optionally on one entry. */
   openLibrary(data: { id?: string }): Result;
 };

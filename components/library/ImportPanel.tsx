@@ -1,6 +1,6 @@
-import { useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../utils/i18n';
-import type { ImportFormat, ImportPreviewResult } from '../../utils/messages';
+import { isUnknownUpload, type Failure, type ImportFormat, type ImportPreviewResult, type ImportSource } from '../../utils/messages';
 import { ask } from './api';
 import { bytesToBase64, isZip } from './format';
 
@@ -18,13 +18,32 @@ export const IMPORT_CHOICES: Array<[ImportFormat, MessageKey]> = [
 const FORMAT_LABEL = Object.fromEntries(IMPORT_CHOICES) as Record<ImportFormat, MessageKey>;
 const ERRORS_SHOWN = 20;
 
+/**
+ * Files up to this size go to the background in the import messages themselves; bigger ones
+ * as a staged upload in chunks (Chrome refuses any extension message over 64 MiB).
+ */
+export const INLINE_MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes of the file read per upload chunk: ≤ 6 Mi UTF-16 code units of text (UTF-8 never
+ * decodes to more code units than bytes) or exactly 8 Mi of base64 for a zip — within the
+ * background's MAX_UPLOAD_CHUNK (8 Mi), itself well under Chrome's limit.
+ */
+export const CHUNK_BYTES = 6 * 1024 * 1024;
+
 type Preview = Extract<ImportPreviewResult, { ok: true }>;
+
+/** The file being imported: its string inline (small files) or the id of its staged upload. */
+interface Source {
+  file: File;
+  data: string | null;
+  upload: string | null;
+}
 
 type State =
   | { step: 'idle' }
   | { step: 'reading'; file: string }
-  | { step: 'preview'; file: string; data: string; preview: Preview }
-  | { step: 'importing'; file: string; data: string; preview: Preview }
+  | { step: 'preview'; file: string; source: Source; preview: Preview }
+  | { step: 'importing'; file: string; source: Source; preview: Preview }
   | { step: 'done'; imported: number; skipped: number; errors: Array<{ line: number; message: string; file?: string }> }
   | { step: 'failed'; error: string };
 
@@ -32,7 +51,82 @@ type State =
 export async function readImportFile(file: Blob & { name?: string }): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (isZip(bytes) || /\.zip$/i.test(file.name ?? '')) return bytesToBase64(bytes);
-  return new TextDecoder('utf-8').decode(bytes);
+  return new TextDecoder(textEncoding(bytes)).decode(bytes);
+}
+
+/** UTF-16 with a byte order mark, else UTF-8 (a UTF-8 BOM is dropped by the decoder). */
+function textEncoding(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return 'utf-8';
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/**
+ * The same string as readImportFile, as consecutive chunks read `chunkBytes` at a time (the
+ * whole file is never in memory at once). A chunk never ends inside a character: UTF-8/UTF-16
+ * is decoded as a stream (a character cut by a read waits for its next bytes) and a trailing
+ * high surrogate is carried to the next chunk; zips are read in multiples of 3 bytes so that
+ * the chunks' base64 strings join into the file's base64. `read` is the bytes read so far.
+ */
+export async function* importFileChunks(
+  file: Blob & { name?: string },
+  chunkBytes = CHUNK_BYTES,
+): AsyncGenerator<{ text: string; read: number }> {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  const zip = isZip(head) || /\.zip$/i.test(file.name ?? '');
+  const step = zip ? Math.max(3, chunkBytes - (chunkBytes % 3)) : Math.max(4, chunkBytes);
+  const decoder = zip ? null : new TextDecoder(textEncoding(head));
+  let carry = '';
+  for (let at = 0; at < file.size; at += step) {
+    const bytes = new Uint8Array(await file.slice(at, at + step).arrayBuffer());
+    const read = Math.min(file.size, at + step);
+    let text = carry + (decoder ? decoder.decode(bytes, { stream: read < file.size }) : bytesToBase64(bytes));
+    carry = '';
+    if (text.length && read < file.size && isHighSurrogate(text.charCodeAt(text.length - 1))) {
+      carry = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    if (text) yield { text, read };
+  }
+  if (carry) yield { text: carry, read: file.size };
+}
+
+/**
+ * Stage `file` in the background in chunks (importUploadStart → importUploadChunk… →
+ * importUploadEnd); resolves the upload id. `onProgress` gets the fraction read. A failed
+ * upload is cancelled (the background drops what it got).
+ */
+export async function uploadImportFile(
+  file: Blob & { name?: string },
+  onProgress: (fraction: number) => void = () => undefined,
+  chunkBytes = CHUNK_BYTES,
+): Promise<{ ok: true; upload: string } | Failure> {
+  const start = await ask('importUploadStart', {});
+  if (!start.ok) return start;
+  const upload = start.upload;
+  const failed = (error: string): Failure => {
+    void ask('importUploadCancel', { upload });
+    return { ok: false, error };
+  };
+  let index = 0;
+  let length = 0;
+  try {
+    for await (const { text, read } of importFileChunks(file, Math.min(chunkBytes, start.maxChunk ?? chunkBytes))) {
+      const r = await ask('importUploadChunk', { upload, index, chunk: text });
+      if (!r.ok) return failed(r.error);
+      index++;
+      length += text.length;
+      onProgress(file.size ? read / file.size : 1);
+    }
+  } catch (e) {
+    return failed(e instanceof Error ? e.message : String(e));
+  }
+  const end = await ask('importUploadEnd', { upload, chunks: index, length });
+  if (!end.ok) return failed(end.error);
+  onProgress(1);
+  return { ok: true, upload };
 }
 
 function ErrorList({ errors }: { errors: Array<{ line: number; message: string; file?: string }> }) {
@@ -55,38 +149,107 @@ function ErrorList({ errors }: { errors: Array<{ line: number; message: string; 
 
 /**
  * Import: file picker or drag and drop → read → importPreview (nothing written) → shows what
- * would be imported → Import writes it with importLibrary.
+ * would be imported → Import writes it with importLibrary. A big file is staged in the
+ * background in chunks first (with a progress bar); when the background has forgotten it
+ * (Chrome stopped its service worker meanwhile) it is staged again and the step retried once.
  */
 export function ImportPanel({ onImported }: { onImported(): void }) {
   const [format, setFormat] = useState<ImportFormat>('auto');
   const [state, setState] = useState<State>({ step: 'idle' });
+  const [progress, setProgress] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
+  /** the staged upload the background holds for this panel, to drop it on Cancel / a new file */
+  const staged = useRef<string | null>(null);
+  /** bumped by every new file / Cancel: answers for an older one are ignored */
+  const run = useRef(0);
   const id = useId();
 
-  const preview = async (file: string, data: string, fmt: ImportFormat) => {
-    const answer = await ask('importPreview', { format: fmt, data });
-    if (!answer.ok) setState({ step: 'failed', error: answer.error });
-    else setState({ step: 'preview', file, data, preview: answer });
+  const dropStaged = () => {
+    const upload = staged.current;
+    staged.current = null;
+    if (upload) void ask('importUploadCancel', { upload });
+  };
+  useEffect(() => dropStaged, []);
+
+  /** Stage the source's file in the background (again); false when it failed (state set). */
+  const stage = async (source: Source, mine: number): Promise<boolean> => {
+    setProgress(0);
+    const r = await uploadImportFile(source.file, (f) => {
+      if (run.current === mine) setProgress(f);
+    });
+    if (run.current !== mine) {
+      if (r.ok) void ask('importUploadCancel', { upload: r.upload });
+      return false;
+    }
+    setProgress(null);
+    if (!r.ok) {
+      setState({ step: 'failed', error: r.error });
+      return false;
+    }
+    source.upload = r.upload;
+    staged.current = r.upload;
+    return true;
+  };
+
+  /**
+   * Send importPreview / importLibrary for `source`: inline data, or its staged upload — staged
+   * again and sent once more when the background no longer holds it.
+   */
+  const send = async <K extends 'importPreview' | 'importLibrary'>(type: K, fmt: ImportFormat, source: Source, mine: number) => {
+    const message = (): ImportSource =>
+      source.data !== null ? { format: fmt, data: source.data } : { format: fmt, upload: source.upload as string };
+    if (source.data === null && !source.upload && !(await stage(source, mine))) return null;
+    let answer = await ask(type, message());
+    if (source.data === null && isUnknownUpload(answer) && run.current === mine) {
+      if (!(await stage(source, mine))) return null;
+      answer = await ask(type, message());
+    }
+    return run.current === mine ? answer : null;
+  };
+
+  const preview = async (file: string, source: Source, fmt: ImportFormat, mine = run.current) => {
+    const answer = await send('importPreview', fmt, source, mine);
+    if (!answer) return;
+    if (answer.ok) {
+      setState({ step: 'preview', file, source, preview: answer });
+      return;
+    }
+    // nothing more will be read from this upload
+    dropStaged();
+    setState({ step: 'failed', error: answer.error });
   };
 
   const take = async (file: File | null | undefined) => {
     if (!file) return;
+    const mine = ++run.current;
+    dropStaged();
+    setProgress(null);
     setState({ step: 'reading', file: file.name });
-    let data: string;
-    try {
-      data = await readImportFile(file);
-    } catch (e) {
-      setState({ step: 'failed', error: e instanceof Error ? e.message : String(e) });
-      return;
+    const source: Source = { file, data: null, upload: null };
+    if (file.size <= INLINE_MAX_BYTES) {
+      try {
+        source.data = await readImportFile(file);
+      } catch (e) {
+        if (run.current === mine) setState({ step: 'failed', error: e instanceof Error ? e.message : String(e) });
+        return;
+      }
     }
-    await preview(file.name, data, format);
+    if (run.current !== mine) return;
+    await preview(file.name, source, format, mine);
   };
 
   const confirm = async () => {
     if (state.step !== 'preview') return;
+    const mine = run.current;
+    const { source } = state;
     setState({ ...state, step: 'importing' });
-    const answer = await ask('importLibrary', { format: state.preview.format, data: state.data });
+    const answer = await send('importLibrary', state.preview.format, source, mine);
+    if (!answer) return;
+    // the background dropped its copy with the import; drop the page's too
+    staged.current = null;
+    source.upload = null;
+    source.data = null;
     if (!answer.ok) {
       setState({ step: 'failed', error: answer.error });
       return;
@@ -96,6 +259,9 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
   };
 
   const reset = () => {
+    run.current++;
+    dropStaged();
+    setProgress(null);
     setState({ step: 'idle' });
     if (inputRef.current) inputRef.current.value = '';
   };
@@ -143,7 +309,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
           onChange={(e) => {
             const next = (e.currentTarget as HTMLSelectElement).value as ImportFormat;
             setFormat(next);
-            if (state.step === 'preview') void preview(state.file, state.data, next);
+            if (state.step === 'preview') void preview(state.file, state.source, next);
           }}
         >
           {IMPORT_CHOICES.map(([v, key]) => (
@@ -154,7 +320,13 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         </select>
       </label>
       <div class="import-status" role="status" aria-live="polite" data-testid="import-status">
-        {state.step === 'reading' ? <p>{t('libImportReading', state.file)}</p> : null}
+        {state.step === 'reading' && progress === null ? <p>{t('libImportReading', state.file)}</p> : null}
+        {progress !== null && (state.step === 'reading' || state.step === 'preview' || state.step === 'importing') ? (
+          <div data-testid="import-progress">
+            <p>{t('libImportReadingProgress', [state.file, Math.floor(progress * 100)])}</p>
+            <progress max={100} value={Math.floor(progress * 100)} aria-label={t('libImportProgressLabel')} />
+          </div>
+        ) : null}
         {state.step === 'preview' || state.step === 'importing' ? (
           <div data-testid="import-preview">
             <p>
@@ -168,6 +340,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
             </p>
             <ErrorList errors={state.preview.errors} />
             {state.preview.new === 0 ? <p>{t('libImportNothingNew')}</p> : null}
+            {state.step === 'importing' && progress === null ? <p data-testid="import-working">{t('libImportWorking')}</p> : null}
           </div>
         ) : null}
         {state.step === 'done' ? (

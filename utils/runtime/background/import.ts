@@ -3,15 +3,226 @@
  * `importLibrary`): parse a file with the pure formats layer, sanitise imported HTML where a DOM
  * is (./dom.ts), write everything in one transaction. Never throws: failures resolve
  * `{ ok: false, error }`.
+ *
+ * Big files arrive as a staged upload (Chrome refuses any extension message over 64 MiB): the
+ * page sends the file's string in ordered chunks, the background keeps them under an upload id
+ * and joins them once the upload ends; importPreview / importLibrary then name the upload
+ * instead of carrying the data. An upload is dropped once imported, on cancel, or after
+ * UPLOAD_IDLE_MS without use. Uploads live in this context's memory only: when Chrome stops the
+ * service worker they are gone, and the page uploads again (`code: 'unknown-upload'`).
  */
 import type { SaveInput } from '../../library/store';
 import { parseImport } from '../../library/formats/import';
 import { IMPORT_FORMATS, type ImportFormat } from '../../library/formats/types';
-import type { ImportLibraryResult, ImportPreviewResult } from '../../messages';
+import type {
+  Failure,
+  ImportLibraryResult,
+  ImportPreviewResult,
+  ImportUploadChunkResult,
+  ImportUploadEndResult,
+  ImportUploadStartResult,
+  Result,
+  UnknownUpload,
+} from '../../messages';
 import { withDom } from './dom';
 import { broadcastChanged, fail, getLibrary } from './library';
 
 const SANITIZE_BATCH = 200;
+/**
+ * In Chrome a batch is one message to the offscreen document and its answer another: both must
+ * stay under Chrome's 64 MiB message limit, so a batch also stops at this many characters of
+ * HTML (an article longer than that goes alone).
+ */
+const SANITIZE_BATCH_CHARS = 8 * 1024 * 1024;
+
+/** [index, html] pairs → batches of ≤ SANITIZE_BATCH items and ≤ SANITIZE_BATCH_CHARS characters (or one item). */
+export function sanitizeBatches<T extends readonly [number, string | null | undefined]>(items: T[]): T[][] {
+  const out: T[][] = [];
+  let batch: T[] = [];
+  let chars = 0;
+  for (const item of items) {
+    const size = item[1]?.length ?? 0;
+    if (batch.length && (batch.length >= SANITIZE_BATCH || chars + size > SANITIZE_BATCH_CHARS)) {
+      out.push(batch);
+      batch = [];
+      chars = 0;
+    }
+    batch.push(item);
+    chars += size;
+  }
+  if (batch.length) out.push(batch);
+  return out;
+}
+
+// ------------------------------------------------------------------ staged uploads
+
+/** An upload not touched for this long is dropped. */
+export const UPLOAD_IDLE_MS = 10 * 60_000;
+/**
+ * Largest chunk accepted, in UTF-16 code units. Chrome measures a message as JSON in UTF-8 and
+ * refuses it over 64 MiB; one code unit is at most 6 bytes there ("\u001f"), so 8 Mi units
+ * (48 MiB at worst, ~8 MiB for ordinary text) always pass.
+ */
+export const MAX_UPLOAD_CHUNK = 8 * 1024 * 1024;
+
+interface Staged {
+  /** chunks received so far, in order (released once the upload ends) */
+  chunks: string[];
+  /** the whole string once the upload ended; null before, and once imported */
+  data: string | null;
+  /** set when the upload went wrong: every later use answers it, nothing is imported */
+  error: string | null;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+const uploads = new Map<string, Staged>();
+
+function unknownUpload(id: unknown): UnknownUpload {
+  return {
+    ok: false,
+    code: 'unknown-upload',
+    error: `The uploaded file is no longer here (upload ${String(id)}: cancelled, already imported, idle too long, or the background restarted). Choose the file again.`,
+  };
+}
+
+function touch(id: string, staged: Staged): void {
+  if (staged.timer) clearTimeout(staged.timer);
+  staged.timer = setTimeout(() => {
+    if (uploads.get(id) === staged) uploads.delete(id);
+  }, UPLOAD_IDLE_MS);
+  (staged.timer as { unref?: () => void }).unref?.();
+}
+
+function drop(id: string): void {
+  const staged = uploads.get(id);
+  if (!staged) return;
+  if (staged.timer) clearTimeout(staged.timer);
+  staged.chunks = [];
+  staged.data = null;
+  uploads.delete(id);
+}
+
+/** Mark an upload as failed: its chunks are released, every later use answers `error`. */
+function poison(id: string, staged: Staged, error: string): Failure {
+  staged.error = error;
+  staged.chunks = [];
+  staged.data = null;
+  touch(id, staged);
+  return { ok: false, error };
+}
+
+function newId(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return c?.randomUUID ? c.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Open a staged upload. */
+export function uploadStart(): ImportUploadStartResult {
+  const id = newId();
+  const staged: Staged = { chunks: [], data: null, error: null, timer: null };
+  uploads.set(id, staged);
+  touch(id, staged);
+  return { ok: true, upload: id, maxChunk: MAX_UPLOAD_CHUNK };
+}
+
+const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** Chunk `index` (0-based) of an upload; chunks must come in order, each exactly once. */
+export function uploadChunk(id: string, index: number, chunk: string): ImportUploadChunkResult {
+  const staged = uploads.get(id);
+  if (!staged) return unknownUpload(id);
+  if (staged.error) return { ok: false, error: staged.error };
+  if (staged.data !== null) return poison(id, staged, `Upload damaged: chunk ${index} arrived after the upload ended.`);
+  if (typeof chunk !== 'string') return poison(id, staged, `Upload damaged: chunk ${index} is not text.`);
+  if (!Number.isInteger(index) || index < 0) return poison(id, staged, `Upload damaged: bad chunk number ${String(index)}.`);
+  const expected = staged.chunks.length;
+  if (index < expected) return poison(id, staged, `Upload damaged: chunk ${index} arrived twice.`);
+  if (index > expected) {
+    return poison(id, staged, `Upload damaged: chunk ${index} arrived before chunk ${expected} (chunks missing or out of order).`);
+  }
+  if (chunk.length > MAX_UPLOAD_CHUNK) return poison(id, staged, `Upload damaged: chunk ${index} is larger than ${MAX_UPLOAD_CHUNK} characters.`);
+  // a surrogate pair cut in two does not survive Chrome's messaging (each half becomes U+FFFD)
+  if (chunk.length && isHigh(chunk.charCodeAt(chunk.length - 1))) {
+    return poison(id, staged, `Upload damaged: chunk ${index} ends inside a character (a split surrogate pair).`);
+  }
+  if (chunk.length && index > 0 && isLow(chunk.charCodeAt(0))) {
+    return poison(id, staged, `Upload damaged: chunk ${index} starts inside a character (a split surrogate pair).`);
+  }
+  staged.chunks.push(chunk);
+  touch(id, staged);
+  return { ok: true, received: staged.chunks.length };
+}
+
+/** End an upload: checks that `chunks` chunks of `length` code units in all arrived, then joins them. */
+export function uploadEnd(id: string, chunks: number, length: number): ImportUploadEndResult {
+  const staged = uploads.get(id);
+  if (!staged) return unknownUpload(id);
+  if (staged.error) return { ok: false, error: staged.error };
+  if (staged.data !== null) return { ok: true, length: staged.data.length };
+  if (staged.chunks.length !== chunks) {
+    return poison(id, staged, `Upload incomplete: ${staged.chunks.length} of ${chunks} chunks arrived.`);
+  }
+  const got = staged.chunks.reduce((n, c) => n + c.length, 0);
+  if (got !== length) return poison(id, staged, `Upload damaged: ${got} of ${length} characters arrived.`);
+  staged.data = staged.chunks.join('');
+  staged.chunks = [];
+  touch(id, staged);
+  return { ok: true, length: staged.data.length };
+}
+
+/** Drop an upload (always ok: an unknown id is already dropped). */
+export function uploadCancel(id: string): Result {
+  drop(id);
+  return { ok: true };
+}
+
+/** Staged uploads held right now (tests, diagnostics). */
+export function stagedUploads(): number {
+  return uploads.size;
+}
+
+/** Where an import's data comes from: the string itself, or a staged upload's id. */
+export type ImportInput = string | { upload: string };
+
+/**
+ * The string an import reads. `consume`: the upload is dropped here (importLibrary), so the
+ * only reference left is the caller's, released as soon as it has parsed it.
+ */
+function resolveInput(input: ImportInput, consume: boolean): { ok: true; data: string } | Failure {
+  if (typeof input === 'string') return { ok: true, data: input };
+  const id = input && typeof input === 'object' ? input.upload : undefined;
+  if (typeof id !== 'string') return { ok: false, error: 'The import data must be a string (text, or base64 for a zip).' };
+  const staged = uploads.get(id);
+  if (!staged) return unknownUpload(id);
+  if (staged.error) return { ok: false, error: staged.error };
+  if (staged.data === null) return { ok: false, error: `Upload incomplete: ${staged.chunks.length} chunks arrived, the upload was not ended.` };
+  const data = staged.data;
+  if (consume) drop(id);
+  else touch(id, staged);
+  return { ok: true, data };
+}
+
+/** The message form `{ format, data }` or `{ format, upload }` → ImportInput. */
+export function inputOf(message: { data?: string; upload?: string }): ImportInput {
+  return typeof message.upload === 'string' ? { upload: message.upload } : (message.data as string);
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * The last import's steps as performance measures `lectern:import:parse|sanitize|write` in this
+ * context (bench/import-browser.ts reads them from the service worker); only the last is kept.
+ */
+function measure(step: string, start: number, end: number): void {
+  try {
+    const name = `lectern:import:${step}`;
+    performance.clearMeasures(name);
+    performance.measure(name, { start, end });
+  } catch {
+    // no User Timing here: nothing to record
+  }
+}
 
 function readImport(format: ImportFormat, data: string) {
   if (!IMPORT_FORMATS.includes(format)) return { ok: false as const, error: `Unknown import format "${String(format)}".` };
@@ -20,9 +231,11 @@ function readImport(format: ImportFormat, data: string) {
 }
 
 /** What an import would do, without writing anything. */
-export async function importPreview(format: ImportFormat, data: string): Promise<ImportPreviewResult> {
+export async function importPreview(format: ImportFormat, input: ImportInput): Promise<ImportPreviewResult> {
   try {
-    const parsed = readImport(format, data);
+    const source = resolveInput(input, false);
+    if (!source.ok) return source;
+    const parsed = readImport(format, source.data);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const lib = getLibrary();
     let existing = 0;
@@ -50,15 +263,20 @@ export async function importPreview(format: ImportFormat, data: string): Promise
  * `skipped`), keeps dates, tags and state, sanitises imported HTML, fetches nothing. Everything
  * is written in one transaction: a file that cannot be read, or a failed write, writes nothing.
  */
-export async function importSaved(format: ImportFormat, data: string): Promise<ImportLibraryResult> {
+export async function importSaved(format: ImportFormat, input: ImportInput): Promise<ImportLibraryResult> {
   try {
-    const parsed = readImport(format, data);
+    const t0 = now();
+    let source: ReturnType<typeof resolveInput> | null = resolveInput(input, true);
+    if (!source.ok) return source;
+    const parsed = readImport(format, source.data);
+    // the background's copy of a staged file is not needed once parsed
+    source = null;
     if (!parsed.ok) return { ok: false, error: parsed.error };
+    const t1 = now();
     const inputs: SaveInput[] = parsed.items.map(({ unsanitisedHtml: _raw, ...rest }) => ({ ...(rest as SaveInput), html: null }));
     // imported HTML is untrusted: sanitise it where a DOM is, in batches
     const withHtml = parsed.items.map((item, i) => [i, item.unsanitisedHtml] as const).filter(([, h]) => !!h?.trim());
-    for (let start = 0; start < withHtml.length; start += SANITIZE_BATCH) {
-      const batch = withHtml.slice(start, start + SANITIZE_BATCH);
+    for (const batch of sanitizeBatches(withHtml)) {
       const r = await withDom(
         { kind: 'sanitize', items: batch.map(([i, html]) => ({ html: html as string, baseUrl: parsed.items[i].url })) },
         getLibrary,
@@ -68,7 +286,12 @@ export async function importSaved(format: ImportFormat, data: string): Promise<I
         inputs[i].html = r.html[k] || null;
       });
     }
+    const t2 = now();
     const results = await getLibrary().saveMany(inputs, { ifExists: 'skip' });
+    const t3 = now();
+    measure('parse', t0, t1);
+    measure('sanitize', t1, t2);
+    measure('write', t2, t3);
     const imported = results.filter((r) => !r.skipped).length;
     const skipped = results.length - imported;
     if (imported) broadcastChanged([...new Set(results.filter((r) => !r.skipped).map((r) => r.id))]);

@@ -1,0 +1,94 @@
+/**
+ * Importing a file bigger than one extension message (Chrome refuses any message over 64 MiB):
+ * a Lectern JSON backup of ~72 MiB, chosen with the library page's real file picker, is
+ * previewed and imported, and its items arrive with their content. The file is big but cheap:
+ * a few items whose html is one long plain paragraph each.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect } from './fixtures';
+import { clearSaved, listSaved } from './helpers';
+
+const ITEMS = 9;
+const PARAGRAPH_CHARS = 8_000_000;
+const WORDS = ['harbour', 'council', 'river', 'budget', 'ferry', 'school', 'rail', 'market', 'winter', 'garden'];
+
+/** A Lectern JSON export of ITEMS items, each ~8 MB of plain text in one paragraph. */
+function bigBackup(file: string): number {
+  const unit = `${WORDS.join(' ')} `;
+  const body = unit.repeat(Math.ceil(PARAGRAPH_CHARS / unit.length)).slice(0, PARAGRAPH_CHARS);
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, '{"format":"lectern","version":1,"exportedAt":"2026-03-10T09:00:00.000Z","items":[');
+    for (let i = 0; i < ITEMS; i++) {
+      const head = JSON.stringify({
+        url: `https://www.inkl.com/news/big-backup-${i}`,
+        title: `Big backup story ${i}`,
+        byline: 'Ada Reyes',
+        source: { name: 'Harbor Business Daily', url: `https://publisher.example/big-${i}` },
+        aggregator: 'inkl',
+        published: '2026-03-01',
+        savedAt: new Date(Date.UTC(2026, 2, 1, 9) + i * 3_600_000).toISOString(),
+        tags: ['backup'],
+        archived: false,
+        favourite: i === 0,
+        hasContent: true,
+      }).slice(0, -1);
+      fs.writeSync(fd, `${i ? ',' : ''}${head},"html":"<p>story${i}marker ${body}</p>"}`);
+    }
+    fs.writeSync(fd, ']}');
+  } finally {
+    fs.closeSync(fd);
+  }
+  return fs.statSync(file).size;
+}
+
+test('a Lectern backup over 64 MiB imports through the library page (preview, then Import)', async ({ lectern, extContext, extensionId }) => {
+  test.setTimeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-big-import-'));
+  const file = path.join(dir, 'lectern-backup.json');
+  const size = bigBackup(file);
+  expect(size).toBeGreaterThan(64 * 1024 * 1024);
+  await clearSaved(lectern);
+  const lib = await extContext.newPage();
+  try {
+    await lib.goto(`chrome-extension://${extensionId}/library.html`);
+    await expect(lib.getByTestId('lib-empty')).toContainText('Nothing saved yet');
+    await lib.getByTestId('lib-import-toggle').click();
+    await lib.getByTestId('import-file').setInputFiles(file);
+    const preview = lib.getByTestId('import-preview');
+    const failed = lib.getByTestId('import-failed');
+    // before staged uploads: "Could not import: … Message exceeded maximum allowed size of 64MiB."
+    await expect(preview.or(failed)).toBeVisible({ timeout: 60_000 });
+    await expect(failed).toHaveCount(0);
+    await expect(preview).toContainText(`lectern-backup.json (Lectern JSON): ${ITEMS} new, 0 already in the library, 0 with errors.`, {
+      timeout: 60_000,
+    });
+    // the preview writes nothing
+    expect(await listSaved(lectern)).toEqual([]);
+
+    await lib.getByTestId('import-confirm').click();
+    const result = lib.getByTestId('import-result');
+    await expect(result.or(failed)).toBeVisible({ timeout: 60_000 });
+    await expect(failed).toHaveCount(0);
+    await expect(result).toContainText(`Imported ${ITEMS};`);
+    await expect(lib.getByTestId('saved-row')).toHaveCount(ITEMS);
+
+    const items = await listSaved(lectern);
+    expect(items.map((i) => i.title).sort()).toEqual(Array.from({ length: ITEMS }, (_, i) => `Big backup story ${i}`).sort());
+    for (const item of items) {
+      expect(item).toMatchObject({ hasContent: true, tags: ['backup'], source: { name: 'Harbor Business Daily' } });
+      // the whole paragraph arrived: ~8 MB of ten-letter-ish words
+      expect(item.words).toBeGreaterThan(1_000_000);
+    }
+    const one = await lectern.call('getSaved', items.find((i) => i.title === 'Big backup story 4')!.id);
+    expect(one.ok).toBe(true);
+    const html = (one.item as { html: string }).html;
+    expect(html.startsWith('<p>story4marker harbour council')).toBe(true);
+    expect(html.length).toBeGreaterThan(PARAGRAPH_CHARS);
+  } finally {
+    await lib.close().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
