@@ -211,7 +211,8 @@ export function inputOf(message: { data?: string; upload?: string }): ImportInpu
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
- * The last import's steps as performance measures `lectern:import:parse|sanitize|write` in this
+ * The last import's steps as performance measures `lectern:import:parse|sanitize|write` (and
+ * the last preview's `lectern:import:preview-parse|preview-lookup`) in this
  * context (bench/import-browser.ts reads them from the service worker); only the last is kept.
  */
 function measure(step: string, start: number, end: number): void {
@@ -233,10 +234,12 @@ function readImport(format: ImportFormat, data: string) {
 /** What an import would do, without writing anything. */
 export async function importPreview(format: ImportFormat, input: ImportInput): Promise<ImportPreviewResult> {
   try {
+    const t0 = now();
     const source = resolveInput(input, false);
     if (!source.ok) return source;
     const parsed = readImport(format, source.data);
     if (!parsed.ok) return { ok: false, error: parsed.error };
+    const t1 = now();
     const lib = getLibrary();
     let existing = 0;
     const seen = new Set<string>();
@@ -245,6 +248,8 @@ export async function importPreview(format: ImportFormat, input: ImportInput): P
       if (row) existing++;
       else seen.add(item.source?.url ?? item.url);
     }
+    measure('preview-parse', t0, t1);
+    measure('preview-lookup', t1, now());
     return {
       ok: true,
       format: parsed.format,

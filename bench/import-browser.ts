@@ -1,0 +1,224 @@
+/**
+ * bench:import-browser — importing a big Lectern JSON backup through the library page in the
+ * real extension (Debian Chromium, e2e build), as a user does: file picker → preview → Import
+ * → "Imported N".
+ *
+ *   npx tsx bench/import-browser.ts [--n 10000] [--size 30000] [--seed 20261129] [--timeout 900]
+ *                                   [--keep-file] [--keep-profile]
+ *
+ * The file is bench/lib/articles.ts `makeLibrary(n, { seed, targetBytes: size })` as
+ * `{format:'lectern',version:1,exportedAt,items}` (≈ 315 MB for 10,000), written to a temporary
+ * file and chosen with the page's file input. The build is `$LECTERN_EXT_DIR` or
+ * `.output/chrome-mv3-e2e` (copied first, so a concurrent rebuild cannot change it mid-run).
+ * Never downloads a browser (/usr/bin/chromium or $LECTERN_CHROMIUM).
+ *
+ * Figures:
+ *  - page: wall clock from setInputFiles to the preview, and from the Import click to the
+ *    result, taken in the page (MutationObserver on the panel);
+ *  - messages: every chrome.runtime.sendMessage the page makes is timed in the page (the
+ *    staged upload's chunks, importPreview, importLibrary);
+ *  - background: the performance measures the background records (utils/runtime/background/
+ *    import.ts): preview parse + identity lookups; import parse, sanitise (DOMPurify in the
+ *    offscreen document, including the messages to it), IndexedDB write (one transaction, which
+ *    includes deriving text and the search index).
+ */
+import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmtMB, makeArticle } from './lib/articles';
+import { LAUNCH_FLAGS } from '../tests/e2e/paths';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.LECTERN_CHROMIUM ?? '/usr/bin/chromium';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+}
+
+const N = Number(arg('n', '10000'));
+const SIZE = Number(arg('size', '30000'));
+const SEED = Number(arg('seed', '20261129'));
+const TIMEOUT_S = Number(arg('timeout', '900'));
+const TARGET_S = 5;
+
+type Hook = Record<string, (...args: unknown[]) => Promise<{ ok: boolean; [k: string]: unknown }>>;
+
+async function findWorker(ctx: BrowserContext): Promise<Worker> {
+  const sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  if (sw) return sw;
+  return ctx.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://'), timeout: 30_000 });
+}
+
+/**
+ * The backup file, written item by item (the same JSON as JSON.stringify of the whole export,
+ * without holding a second 300 MB string in Node).
+ */
+function writeBackup(file: string): { bytes: number; ms: number } {
+  const t = performance.now();
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, `{"format":"lectern","version":1,"exportedAt":${JSON.stringify(new Date().toISOString())},"items":[`);
+    for (let i = 0; i < N; i++) fs.writeSync(fd, (i ? ',' : '') + JSON.stringify(makeArticle(i, N, { seed: SEED, targetBytes: SIZE })));
+    fs.writeSync(fd, ']}');
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { bytes: fs.statSync(file).size, ms: performance.now() - t };
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function main(): Promise<void> {
+  const src = path.resolve(ROOT, process.env.LECTERN_EXT_DIR ?? '.output/chrome-mv3-e2e');
+  if (!fs.existsSync(path.join(src, 'manifest.json'))) throw new Error(`e2e build missing at ${src}: run \`npm run build:e2e\` (or WXT_OUT_DIR=<dir> npx wxt build --mode e2e and LECTERN_EXT_DIR=<dir>/chrome-mv3-e2e)`);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-benchimport-'));
+  const ext = path.join(tmp, 'ext');
+  fs.cpSync(src, ext, { recursive: true });
+  const profile = path.join(tmp, 'profile');
+  fs.mkdirSync(profile);
+  const file = path.join(tmp, 'lectern-backup.json');
+
+  console.log(`bench:import-browser — ${new Date().toISOString()} — ${CHROMIUM} (${execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()})`);
+  console.log(`build: ${path.relative(ROOT, src) || src} (built ${fs.statSync(path.join(src, 'manifest.json')).mtime.toISOString()}), ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const gen = writeBackup(file);
+  console.log(`file: ${N} generated articles (bench/lib/articles.ts, seed ${SEED}, ~${SIZE} chars of HTML each) = ${fmtMB(gen.bytes)} (${gen.bytes} bytes), written in ${s(gen.ms)}\n`);
+
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: false, // '--headless=new' is passed explicitly
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: LAUNCH_FLAGS(ext),
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  });
+  const cleanup = async () => {
+    await ctx.close().catch(() => {});
+    if (process.argv.includes('--keep-file')) console.log(`file kept: ${file}`);
+    else fs.rmSync(file, { force: true });
+    if (!process.argv.includes('--keep-profile')) fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  const global = setTimeout(() => {
+    console.error(`\nbench:import-browser: global timeout (${TIMEOUT_S} s) — stopping`);
+    void cleanup().finally(() => process.exit(2));
+  }, TIMEOUT_S * 1000);
+  // nothing of this bench needs the network
+  const unexpected: string[] = [];
+  await ctx.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (!/^(https?|wss?):/i.test(url)) return route.continue().catch(() => {});
+    unexpected.push(url);
+    return route.abort().catch(() => {});
+  });
+
+  try {
+    const sw = await findWorker(ctx);
+    const extId = new URL(sw.url()).host;
+    if (!(await sw.evaluate(() => typeof (globalThis as { lecternTest?: unknown }).lecternTest === 'object'))) {
+      throw new Error('lecternTest is missing: is this the e2e build (wxt build --mode e2e)?');
+    }
+    const hook = async (method: string, ...args: unknown[]) =>
+      (await findWorker(ctx)).evaluate(([m, a]) => ((globalThis as unknown as { lecternTest: Hook }).lecternTest[m as string]!)(...(a as unknown[])), [method, args] as const);
+    const cleared = await hook('clearLibrary');
+    if (!cleared.ok) throw new Error(`clearLibrary: ${JSON.stringify(cleared)}`);
+
+    const page = await ctx.newPage();
+    await page.goto(`chrome-extension://${extId}/library.html`);
+    await page.getByTestId('lib-import-toggle').click();
+    // time every message the page sends, and the moments the preview / result appear
+    await page.evaluate(() => {
+      const w = globalThis as unknown as {
+        chrome: { runtime: { sendMessage: (...a: unknown[]) => Promise<unknown> } };
+        browser?: { runtime: { sendMessage: (...a: unknown[]) => Promise<unknown> } };
+        __bench: { messages: Array<{ type: string; start: number; end: number; ok: boolean; error?: string }>; marks: Record<string, number> };
+      };
+      w.__bench = { messages: [], marks: {} };
+      for (const api of new Set([w.chrome?.runtime, w.browser?.runtime].filter(Boolean))) {
+        const original = api!.sendMessage.bind(api);
+        api!.sendMessage = async (...a: unknown[]) => {
+          const type = String((a.find((x) => x && typeof x === 'object' && 'type' in (x as object)) as { type?: string } | undefined)?.type ?? '?');
+          const start = performance.now();
+          try {
+            const r = (await original(...a)) as { ok?: boolean; error?: string } | undefined;
+            w.__bench.messages.push({ type, start, end: performance.now(), ok: r?.ok !== false, error: r?.error });
+            return r;
+          } catch (e) {
+            w.__bench.messages.push({ type, start, end: performance.now(), ok: false, error: String(e) });
+            throw e;
+          }
+        };
+      }
+      const panel = document.querySelector('[data-testid="lib-import"]')!;
+      new MutationObserver(() => {
+        for (const id of ['import-progress', 'import-preview', 'import-result', 'import-failed']) {
+          if (!(id in w.__bench.marks) && panel.querySelector(`[data-testid="${id}"]`)) w.__bench.marks[id] = performance.now();
+        }
+      }).observe(panel, { subtree: true, childList: true });
+    });
+
+    const t0 = await page.evaluate(() => performance.now());
+    await page.getByTestId('import-file').setInputFiles(file);
+    const preview = page.getByTestId('import-preview');
+    const failed = page.getByTestId('import-failed');
+    await preview.or(failed).waitFor({ timeout: TIMEOUT_S * 1000 });
+    if (await failed.count()) throw new Error(`preview failed: ${await failed.textContent()}`);
+    console.log(`preview: ${(await preview.textContent())?.trim()}`);
+    const tClick = await page.evaluate(() => performance.now());
+    await page.getByTestId('import-confirm').click();
+    const result = page.getByTestId('import-result');
+    await result.or(failed).waitFor({ timeout: TIMEOUT_S * 1000 });
+    if (await failed.count()) throw new Error(`import failed: ${await failed.textContent()}`);
+    console.log(`result: ${(await result.textContent())?.trim()}\n`);
+
+    const bench = await page.evaluate(() => (globalThis as unknown as { __bench: { messages: Array<{ type: string; start: number; end: number; ok: boolean; error?: string }>; marks: Record<string, number> } }).__bench);
+    const bg = await (await findWorker(ctx)).evaluate(() =>
+      Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('lectern:import:')).map((m) => [m.name.slice('lectern:import:'.length), m.duration])),
+    );
+    const listed = await hook('listSaved');
+    const count = Array.isArray(listed.items) ? listed.items.length : -1;
+
+    const msgs = bench.messages;
+    const sum = (type: string) => msgs.filter((m) => m.type === type).reduce((n, m) => n + (m.end - m.start), 0);
+    const chunks = msgs.filter((m) => m.type === 'importUploadChunk');
+    const uploads = msgs.filter((m) => m.type === 'importUploadStart').length;
+    const upStart = msgs.find((m) => m.type === 'importUploadStart')?.start ?? t0;
+    const upEnd = msgs.find((m) => m.type === 'importUploadEnd')?.end ?? upStart;
+    const prev = msgs.find((m) => m.type === 'importPreview');
+    const imp = msgs.filter((m) => m.type === 'importLibrary').at(-1);
+    const previewAt = bench.marks['import-preview'] ?? NaN;
+    const resultAt = bench.marks['import-result'] ?? NaN;
+    const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${(x / 1000).toFixed(2)} s`);
+
+    console.log('file picker → preview shown            ', ms(previewAt - t0));
+    console.log('  read + staged upload (page → bg)     ', ms(upEnd - upStart), `(${chunks.length} chunks in ${uploads} upload(s); chunk messages ${ms(sum('importUploadChunk'))}, reading the file in between ${ms(upEnd - upStart - sum('importUploadChunk'))})`);
+    console.log('  importPreview message                ', ms(prev ? prev.end - prev.start : undefined));
+    console.log('    parse (background)                 ', ms(bg['preview-parse']));
+    console.log('    identity lookups (IndexedDB)       ', ms(bg['preview-lookup']));
+    console.log('Import click → "Imported" shown         ', ms(resultAt - tClick));
+    console.log('  importLibrary message                ', ms(imp ? imp.end - imp.start : undefined));
+    console.log('    parse (background)                 ', ms(bg.parse));
+    console.log('    sanitise (offscreen, DOMPurify)    ', ms(bg.sanitize));
+    console.log('    IndexedDB write (one transaction)  ', ms(bg.write));
+    const total = resultAt - t0 - (tClick - previewAt);
+    console.log(`\nend to end (picker → preview → Import → done, without the user's think time): ${ms(total)} = ${((total / N) * 1).toFixed(2)} ms/article; target ≤ ${TARGET_S} s: ${total <= TARGET_S * 1000 ? 'MET' : 'MISSED'}`);
+    console.log(`library after import: ${count} items listed${count === N ? '' : ` (expected ${N})`}`);
+    console.log(`network: ${unexpected.length} request(s)${unexpected.length ? `: ${unexpected.slice(0, 5).join(', ')}` : ''}`);
+    if (count !== N) process.exitCode = 1;
+  } finally {
+    clearTimeout(global);
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (e) => {
+    console.error(`bench:import-browser failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
