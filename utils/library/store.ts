@@ -979,30 +979,71 @@ export class Library {
 
   /**
    * Several items with their html, newest first (all when `ids` is omitted): for exports.
-   * Damaged records are skipped and reported.
+   * Damaged records are skipped and reported. `{ html: false }` reads no bodies (html is '').
    */
-  async getMany(ids?: string[]): Promise<{ items: SavedItem[]; damaged: DamagedRecord[] }> {
+  async getMany(ids?: string[], options: { html?: boolean } = {}): Promise<{ items: SavedItem[]; damaged: DamagedRecord[] }> {
+    const items: SavedItem[] = [];
+    const damaged: DamagedRecord[] = [];
+    for await (const batch of this.readBatches(ids, { ...options, batch: Infinity })) {
+      for (const it of batch.items) items.push(it);
+      for (const d of batch.damaged) damaged.push(d);
+    }
+    return { items, damaged };
+  }
+
+  /**
+   * The same items as getMany, in batches of `batch` (default 250), each batch's bodies read in
+   * a transaction of its own while the caller works on the previous batch: an export of 10,000
+   * articles never holds them all, and the reads overlap the writing. Damaged records are
+   * reported with the batch where they are met (those of the row cache with the first batch).
+   */
+  async *readBatches(
+    ids?: string[],
+    options: { html?: boolean; batch?: number } = {},
+  ): AsyncGenerator<{ items: SavedItem[]; damaged: DamagedRecord[] }> {
     const cache = await this.sync();
     const rows = ids ? ids.map((id) => cache.rows.get(id)).filter((r): r is ItemRow => !!r) : this.ordered(cache);
     if (ids) rows.sort(newestFirst);
+    const first: DamagedRecord[] = ids ? [] : [...cache.damaged.values()];
+    if (options.html === false) {
+      yield { items: rows.map((r) => ({ ...toItemRow(r), html: '' })), damaged: first };
+      return;
+    }
+    const size = Math.max(1, options.batch ?? 250);
     const db = await this.db();
-    const damaged: DamagedRecord[] = ids ? [] : [...cache.damaged.values()];
-    const items: SavedItem[] = [];
-    try {
-      const tx = db.transaction('bodies', 'readonly');
-      const store = tx.objectStore('bodies');
-      const bodies = await Promise.all(rows.map((r) => store.get(r.id)));
-      rows.forEach((r, i) => {
+    const read = (part: ItemRow[]): Promise<unknown[]> => {
+      try {
+        const store = db.transaction('bodies', 'readonly').objectStore('bodies');
+        return Promise.all(part.map((r) => store.get(r.id))).catch((e: unknown) => {
+          throw readError(e);
+        });
+      } catch (e) {
+        return Promise.reject(readError(e));
+      }
+    };
+    const ask = (part: ItemRow[]): Promise<unknown[]> => {
+      const p = read(part);
+      p.catch(() => undefined); // awaited below; this only keeps an abandoned read from being "unhandled"
+      return p;
+    };
+    let next = ask(rows.slice(0, size));
+    for (let start = 0; start < rows.length || start === 0; start += size) {
+      const part = rows.slice(start, start + size);
+      const bodies = await next;
+      // ask for the next batch before handing this one out: IndexedDB reads it meanwhile
+      if (start + size < rows.length) next = ask(rows.slice(start + size, start + 2 * size));
+      const items: SavedItem[] = [];
+      const damaged: DamagedRecord[] = start === 0 ? first : [];
+      part.forEach((r, i) => {
         const raw = bodies[i];
         if (raw === undefined) return void items.push({ ...toItemRow(r), html: '' });
         const b = validateBody(raw);
         if (b.ok) items.push({ ...toItemRow(r), html: b.value.html });
         else damaged.push({ id: r.id, error: b.error, store: 'bodies' });
       });
-    } catch (e) {
-      throw readError(e);
+      yield { items, damaged };
+      if (rows.length === 0) return;
     }
-    return { items, damaged };
   }
 
   /** One item with its html; null when not saved; LibraryError 'damaged' when it cannot be read. */

@@ -156,6 +156,14 @@ describe('Library: a damaged record is skipped and reported, the rest stays read
     await expect(lib.get(a.id)).rejects.toMatchObject({ code: 'damaged' });
     expect((await lib.get(b.id))!.html).toContain('story 2');
     expect((await lib.list()).total).toBe(2);
+    // an export reads around it and reports it
+    const many = await lib.getMany();
+    expect(many.items.map((i) => i.id)).toEqual([b.id]);
+    expect(many.damaged).toEqual([{ id: a.id, error: expect.any(String), store: 'bodies' }]);
+    const batches = [];
+    for await (const batch of lib.readBatches(undefined, { batch: 1 })) batches.push(batch);
+    expect(batches.map((x) => x.items.map((i) => i.id))).toEqual([[b.id], []]);
+    expect(batches[1].damaged.map((d) => d.id)).toEqual([a.id]);
   });
 });
 

@@ -325,6 +325,37 @@ describe('Library: findSaved and getMany', () => {
     expect(all.items.map((i) => i.id)).toEqual([b.id, a.id]);
     expect(all.items[1].html).toContain('story 1');
     expect((await lib.getMany([a.id, 'unknown'])).items.map((i) => i.id)).toEqual([a.id]);
+    // CSV and bookmarks exports read no bodies
+    const light = await lib.getMany(undefined, { html: false });
+    expect(light.items.map((i) => [i.id, i.html, i.title])).toEqual([
+      [b.id, '', all.items[0].title],
+      [a.id, '', all.items[1].title],
+    ]);
+  });
+
+  it('readBatches gives the same items in the same order, batch by batch (the JSON download reads this way)', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const ids = (await lib.saveMany([1, 2, 3, 4, 5, 6, 7].map((i) => articleInput(i)))).map((r) => r.id);
+    const all = await lib.getMany();
+    const batches: string[][] = [];
+    const htmls: string[] = [];
+    for await (const b of lib.readBatches(undefined, { batch: 3 })) {
+      batches.push(b.items.map((i) => i.id));
+      htmls.push(...b.items.map((i) => i.html));
+    }
+    expect(batches.map((b) => b.length)).toEqual([3, 3, 1]);
+    expect(batches.flat()).toEqual(all.items.map((i) => i.id));
+    expect(htmls).toEqual(all.items.map((i) => i.html));
+    expect(htmls.every((h) => /story \d/.test(h))).toBe(true);
+    // by ids: unknown ones left out, newest first
+    const some: string[] = [];
+    for await (const b of lib.readBatches([ids[0], 'nope', ids[5]], { batch: 1 })) some.push(...b.items.map((i) => i.id));
+    expect(some).toEqual([ids[5], ids[0]].filter((id) => all.items.some((i) => i.id === id)).sort((x, y) => all.items.findIndex((i) => i.id === x) - all.items.findIndex((i) => i.id === y)));
+    // an empty library: one empty batch
+    const { lib: empty } = freshLibrary();
+    const out = [];
+    for await (const b of empty.readBatches()) out.push(b);
+    expect(out).toEqual([{ items: [], damaged: [] }]);
   });
 });
 

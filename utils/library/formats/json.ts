@@ -67,20 +67,33 @@ export function exportJson(items: SavedItem[], now: Date): string {
 }
 
 /**
- * The same file, byte for byte, as UTF-8 chunks (a download's Blob parts): each item is
- * serialised and encoded at once, so the whole text never exists as one string. In Chromium this
- * is what keeps a 300 MB export fast: a Blob made of one huge string costs several times more.
+ * The same file, byte for byte, as UTF-8 chunks (a download's Blob parts), written batch by
+ * batch (`add`) as the library is read: each item is serialised and encoded at once, so the
+ * whole text never exists as one string. In Chromium this is what keeps a 300 MB export fast:
+ * a Blob made of one huge string costs several times more.
  */
-export function exportJsonChunks(items: SavedItem[], now: Date): { chunks: Uint8Array[]; bytes: number } {
-  const w = new Utf8Chunks();
-  const head = jsonHead(now);
-  if (items.length === 0) {
-    w.write(`${head}]}\n`);
-    return w.finish();
+export class JsonChunkWriter {
+  private readonly out = new Utf8Chunks();
+  private count = 0;
+
+  constructor(now: Date) {
+    this.out.write(jsonHead(now));
   }
-  w.write(`${head}\n`);
-  for (let i = 0; i < items.length; i++) w.write((i ? ',\n' : '') + JSON.stringify(orderedItem(items[i])));
-  w.write('\n]}\n');
+
+  add(items: readonly SavedItem[]): void {
+    for (const item of items) this.out.write((this.count++ ? ',\n' : '\n') + JSON.stringify(orderedItem(item)));
+  }
+
+  finish(): { chunks: Uint8Array[]; bytes: number } {
+    this.out.write(this.count ? '\n]}\n' : ']}\n');
+    return this.out.finish();
+  }
+}
+
+/** exportJson's file as UTF-8 chunks (see JsonChunkWriter). */
+export function exportJsonChunks(items: SavedItem[], now: Date): { chunks: Uint8Array[]; bytes: number } {
+  const w = new JsonChunkWriter(now);
+  w.add(items);
   return w.finish();
 }
 

@@ -1,0 +1,233 @@
+/**
+ * bench:export (browser part) — exports of a large library as a user gets them: in the real
+ * extension (Debian Chromium, e2e build), through the same message the export menu sends
+ * (`exportLibrary { format, download: true }` from an extension page), until the file is on disk.
+ *
+ *   npx tsx bench/export-browser.ts [--n 10000] [--size 30000] [--runs 3] [--formats json,csv,...]
+ *                                   [--runs-dom 1] [--chunk 500] [--timeout 1800] [--reuse DIR]
+ *
+ * The e2e build is `$LECTERN_EXT_DIR` or `.output/chrome-mv3-e2e` (copied to a temporary folder
+ * first). Never downloads a browser. `--reuse DIR` keeps the profile (and the loaded library) in
+ * DIR for the next run with the same --n/--size/--seed, which then skips step 1. Steps:
+ * 1. load: `--n` generated articles (bench/lib/articles.ts, deterministic, the library of
+ *    bench:library and the Node part) through `lecternTest.importLibrary('json', …)` in chunks
+ *    (its time is printed but is not the import figure: bench/import-browser.ts measures that).
+ * 2. per format, `--runs` times: t0 in the extension page → the message's answer (the background
+ *    has the file and started the download: "started") → `downloads.search` says complete
+ *    ("on disk", polled every 50 ms from Node, so ±50 ms). The downloaded file is then checked
+ *    (size; JSON: parsed, item count) and removed.
+ * 3. memory: the Chromium process tree's memory (sum of the proportional set size, Pss in
+ *    /proc/<pid>/smaps_rollup, over the browser and its children: the offscreen document's
+ *    renderer, the service worker, GPU…),
+ *    sampled every 100 ms during each export; printed as peak and as peak minus the idle level
+ *    just before it.
+ */
+import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmtMs, makeArticle, percentile } from './lib/articles';
+import { LAUNCH_FLAGS } from '../tests/e2e/paths';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.LECTERN_CHROMIUM ?? '/usr/bin/chromium';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+}
+
+const N = Number(arg('n', '10000'));
+const SIZE = Number(arg('size', '30000'));
+const SEED = Number(arg('seed', '20261129'));
+const RUNS = Number(arg('runs', '3'));
+/** Markdown and EPUB take tens of seconds at 10,000: fewer runs */
+const RUNS_DOM = Number(arg('runs-dom', '1'));
+const CHUNK = Number(arg('chunk', '500'));
+const TIMEOUT_S = Number(arg('timeout', '1800'));
+const FORMATS = arg('formats', 'json,csv,bookmarks,markdown,epub').split(',');
+const TARGET_MS: Record<string, number> = { json: 2000 };
+
+type HookResult = { ok: boolean; [k: string]: unknown };
+const MB = 1024 * 1024;
+const PAGE = 4096; // bytes per page in /proc/<pid>/statm
+
+async function findWorker(ctx: BrowserContext): Promise<Worker> {
+  const sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  if (sw) return sw;
+  return ctx.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://'), timeout: 30_000 });
+}
+
+/** Memory (MB, Pss) of the process tree under the browser process whose command line names `profile`. */
+function treeRssMB(profile: string): number {
+  const procs: Array<{ pid: number; ppid: number; rss: number; cmd: string }> = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      // proportional set size: shared pages split among the processes sharing them (RSS would count them in each)
+      const pss = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${d}/smaps_rollup`, 'utf8'));
+      const rss = pss ? Number(pss[1]) * 1024 : Number(fs.readFileSync(`/proc/${d}/statm`, 'utf8').split(' ')[1]) * PAGE;
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      procs.push({ pid: Number(d), ppid, rss, cmd });
+    } catch {
+      /* gone */
+    }
+  }
+  const roots = procs.filter((p) => p.cmd.includes(profile) && !p.cmd.includes('--type='));
+  const inTree = new Set(roots.map((r) => r.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) {
+      if (!inTree.has(p.pid) && inTree.has(p.ppid)) {
+        inTree.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return procs.filter((p) => inTree.has(p.pid)).reduce((n, p) => n + p.rss, 0) / MB;
+}
+
+async function main(): Promise<void> {
+  const src = path.resolve(ROOT, process.env.LECTERN_EXT_DIR ?? '.output/chrome-mv3-e2e');
+  if (!fs.existsSync(path.join(src, 'manifest.json'))) throw new Error(`e2e build missing at ${src}: run \`npm run build:e2e\``);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
+  const reuse = arg('reuse', '');
+  const tmp = reuse ? path.resolve(reuse) : fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-benchexport-browser-'));
+  const ext = path.join(tmp, 'ext');
+  fs.rmSync(ext, { recursive: true, force: true });
+  fs.cpSync(src, ext, { recursive: true });
+  const profile = path.join(tmp, 'profile');
+  fs.mkdirSync(profile, { recursive: true });
+  const loadedMark = path.join(tmp, `loaded-${N}-${SIZE}-${SEED}`);
+  const version = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  console.log(`bench:export (browser) — ${new Date().toISOString()} — ${version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(`build: ${path.relative(ROOT, src)} (built ${fs.statSync(path.join(src, 'manifest.json')).mtime.toISOString()}); library: ${N} generated articles of ~${SIZE} chars of HTML, seed ${SEED}\n`);
+
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: false, // '--headless=new' is passed explicitly
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: LAUNCH_FLAGS(ext),
+    acceptDownloads: true,
+  });
+  const cleanup = async () => {
+    await ctx.close().catch(() => {});
+    if (!reuse) fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  const global = setTimeout(() => {
+    console.error(`\nbench:export (browser): global timeout (${TIMEOUT_S} s) — stopping`);
+    void cleanup().finally(() => process.exit(2));
+  }, TIMEOUT_S * 1000);
+  await ctx.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
+  let failed = false;
+  try {
+    const sw = await findWorker(ctx);
+    const extId = new URL(sw.url()).host;
+    const hook = async (method: string, ...args: unknown[]): Promise<HookResult> =>
+      (await findWorker(ctx)).evaluate(
+        ([m, a]) => (globalThis as unknown as { lecternTest: Record<string, (...x: unknown[]) => Promise<HookResult>> }).lecternTest[m as string]!(...(a as unknown[])),
+        [method, args] as const,
+      );
+    if (!(await sw.evaluate(() => typeof (globalThis as { lecternTest?: unknown }).lecternTest === 'object'))) throw new Error('lecternTest is missing: not the e2e build');
+
+    // ---------------------------------------------------------------- 1. load
+    const have = await hook('listSaved');
+    const reused = fs.existsSync(loadedMark) && Array.isArray(have.items) && have.items.length === N;
+    if (reused) console.log(`load: reusing the library of ${N} articles in ${tmp}\n`);
+    else await hook('clearLibrary');
+    const tLoad = performance.now();
+    let genMs = 0;
+    for (let s = 0; s < N && !reused; s += CHUNK) {
+      const g0 = performance.now();
+      const items = Array.from({ length: Math.min(CHUNK, N - s) }, (_, k) => makeArticle(s + k, N, { seed: SEED, targetBytes: SIZE }));
+      const json = JSON.stringify({ format: 'lectern', version: 1, exportedAt: new Date().toISOString(), items });
+      genMs += performance.now() - g0;
+      const r = await hook('importLibrary', 'json', json);
+      if (!r.ok || r.imported !== items.length) throw new Error(`load failed at ${s}: ${JSON.stringify(r).slice(0, 300)}`);
+      if ((s / CHUNK) % 4 === 3 || s + CHUNK >= N) process.stdout.write(`  loaded ${Math.min(s + CHUNK, N)}/${N} (${((performance.now() - tLoad) / 1000).toFixed(0)} s)\n`);
+    }
+    if (!reused) {
+      console.log(`load: ${N} articles in ${((performance.now() - tLoad - genMs) / 1000).toFixed(1)} s (hook importLibrary in chunks of ${CHUNK}; generation excluded)\n`);
+      if (reuse) fs.writeFileSync(loadedMark, new Date().toISOString());
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+
+    const page = await ctx.newPage();
+    await page.goto(`chrome-extension://${extId}/popup.html`);
+
+    // ---------------------------------------------------------------- 2. exports
+    const rows: string[] = [];
+    for (const format of FORMATS) {
+      const started: number[] = [];
+      const onDisk: number[] = [];
+      let size = 0;
+      let peak = 0;
+      let extra = 0;
+      const runs = format === 'markdown' || format === 'epub' ? RUNS_DOM : RUNS;
+      for (let run = 0; run < runs; run++) {
+        await new Promise((r) => setTimeout(r, 1500));
+        const idle = treeRssMB(profile);
+        let max = idle;
+        const sampler = setInterval(() => (max = Math.max(max, treeRssMB(profile))), 100);
+        const t0 = performance.now();
+        const r = (await page.evaluate(async (f) => {
+          const a = performance.now();
+          const res = await (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<HookResult> } } }).chrome.runtime.sendMessage({
+            lectern: 1,
+            type: 'exportLibrary',
+            data: { format: f, download: true },
+          });
+          return { ...res, ms: performance.now() - a };
+        }, format)) as HookResult & { ms: number; downloadId?: number; timings?: { read: number; write: number; blob: number } };
+        if (!r.ok) throw new Error(`${format}: ${JSON.stringify(r).slice(0, 300)}`);
+        const worker = await findWorker(ctx);
+        let d: { state: string; filename: string; fileSize: number; error?: string } | null = null;
+        for (;;) {
+          d = await worker.evaluate(async (id) => {
+            const c = (globalThis as unknown as { chrome: { downloads: { search(q: object): Promise<Array<{ state: string; filename: string; fileSize: number; error?: string }>> } } }).chrome;
+            return (await c.downloads.search({ id }))[0] ?? null;
+          }, r.downloadId!);
+          if (!d || d.state !== 'in_progress') break;
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        const disk = performance.now() - t0;
+        clearInterval(sampler);
+        if (!d || d.state !== 'complete') throw new Error(`${format}: download ${JSON.stringify(d)}`);
+        size = fs.statSync(d.filename).size;
+        if (format === 'json' && run === 0) {
+          const doc = JSON.parse(fs.readFileSync(d.filename, 'utf8')) as { items: unknown[] };
+          if (doc.items.length !== N) throw new Error(`json: ${doc.items.length} items in the file, expected ${N}`);
+        }
+        fs.rmSync(d.filename, { force: true });
+        started.push(r.ms);
+        onDisk.push(disk);
+        peak = Math.max(peak, max);
+        extra = Math.max(extra, max - idle);
+        const tm = r.timings ? ` [read ${fmtMs(r.timings.read)}, write ${fmtMs(r.timings.write)}, blob ${fmtMs(r.timings.blob)} ms]` : '';
+        console.log(`  ${format} run ${run + 1}: started ${fmtMs(r.ms)} ms${tm}, on disk ${fmtMs(disk)} ms, ${(size / MB).toFixed(1)} MB, memory peak ${max.toFixed(0)} MB (+${(max - idle).toFixed(0)})`);
+      }
+      const med = percentile(onDisk, 50);
+      const target = TARGET_MS[format];
+      const verdict = target ? (med <= target ? `≤ ${target / 1000} s: MET` : `≤ ${target / 1000} s: MISSED`) : '';
+      rows.push(
+        `| ${format} | ${N.toLocaleString('en')} | ${fmtMs(percentile(started, 50))} ms | ${fmtMs(med)} ms (${onDisk.map((x) => fmtMs(x)).join(', ')}) | ${(size / MB).toFixed(1)} MB | ${peak.toFixed(0)} MB (+${extra.toFixed(0)}) | ${verdict} |`,
+      );
+    }
+    console.log('\n| format | n | started (median) | on disk: median (runs) | file | Chromium memory peak (+ over idle) | target |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const r of rows) console.log(r);
+  } catch (e) {
+    failed = true;
+    console.error(`bench:export (browser) failed: ${e instanceof Error ? e.stack : String(e)}`);
+  } finally {
+    clearTimeout(global);
+    await cleanup();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+void main();
