@@ -89,7 +89,13 @@ export type ExportLibraryResult =
   | ({ ok: true; filename: string; mimeType: string } & (
       | { text: string; base64?: undefined; downloadId?: undefined }
       | { base64: string; text?: undefined; downloadId?: undefined }
-      | { downloadId: number; text?: undefined; base64?: undefined }
+      | {
+          downloadId: number;
+          text?: undefined;
+          base64?: undefined;
+          /** where the time went (ms): reading the library, writing the file, making the Blob (bench:export) */
+          timings?: { read: number; write: number; blob: number };
+        }
     ))
   | Failure;
 

@@ -119,7 +119,13 @@ describe('DOM-needing library steps with a DOM in the background (Firefox)', () 
     vi.spyOn(fakeBrowser.downloads.onChanged, 'removeListener').mockImplementation((() => undefined) as never);
     const download = vi.spyOn(fakeBrowser.downloads, 'download').mockResolvedValue(31 as never);
     const r = await exportSaved({ format: 'epub', download: true });
-    expect(r).toEqual({ ok: true, filename: expect.stringMatching(/\.epub$/), mimeType: 'application/epub+zip', downloadId: 31 });
+    expect(r).toEqual({
+      ok: true,
+      filename: expect.stringMatching(/\.epub$/),
+      mimeType: 'application/epub+zip',
+      downloadId: 31,
+      timings: { read: expect.any(Number), write: expect.any(Number), blob: expect.any(Number) },
+    });
     expect(download).toHaveBeenCalledWith({ url: 'blob:lectern/1', filename: (r as { filename: string }).filename, saveAs: false });
     expect(created[0].type).toBe('application/epub+zip');
     expect(created[0].size).toBeGreaterThan(1000);
