@@ -112,10 +112,21 @@ export async function uploadImportFile(
   };
   let index = 0;
   let length = 0;
+  const chunks = importFileChunks(file, Math.min(chunkBytes, start.maxChunk ?? chunkBytes));
   try {
-    for await (const { text, read } of importFileChunks(file, Math.min(chunkBytes, start.maxChunk ?? chunkBytes))) {
+    let pending = chunks.next();
+    for (;;) {
+      const step = await pending;
+      if (step.done) break;
+      // read the next chunk from the file while this one is on its way
+      pending = chunks.next();
+      pending.catch(() => undefined);
+      const { text, read } = step.value;
       const r = await ask('importUploadChunk', { upload, index, chunk: text });
-      if (!r.ok) return failed(r.error);
+      if (!r.ok) {
+        void chunks.return(undefined);
+        return failed(r.error);
+      }
       index++;
       length += text.length;
       onProgress(file.size ? read / file.size : 1);

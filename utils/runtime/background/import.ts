@@ -34,6 +34,8 @@ const SANITIZE_BATCH = 200;
  * HTML (an article longer than that goes alone).
  */
 const SANITIZE_BATCH_CHARS = 8 * 1024 * 1024;
+/** batches sent to the DOM side at once (≤ 2 × 8 Mi characters held by the messages) */
+const SANITIZE_IN_FLIGHT = 2;
 
 /** [index, html] pairs → batches of ≤ SANITIZE_BATCH items and ≤ SANITIZE_BATCH_CHARS characters (or one item). */
 export function sanitizeBatches<T extends readonly [number, string | null | undefined]>(items: T[]): T[][] {
@@ -165,7 +167,12 @@ export function uploadEnd(id: string, chunks: number, length: number): ImportUpl
   }
   const got = staged.chunks.reduce((n, c) => n + c.length, 0);
   if (got !== length) return poison(id, staged, `Upload damaged: ${got} of ${length} characters arrived.`);
-  staged.data = staged.chunks.join('');
+  try {
+    staged.data = staged.chunks.join('');
+  } catch {
+    // past the engine's longest string (~512 Mi characters in Chrome)
+    return poison(id, staged, `The file is too big to import in one go (${Math.round(length / 1024 / 1024)} million characters): split it into smaller files.`);
+  }
   staged.chunks = [];
   touch(id, staged);
   return { ok: true, length: staged.data.length };
@@ -231,6 +238,22 @@ function readImport(format: ImportFormat, data: string) {
   return parseImport(format, data);
 }
 
+/** Identity lookups, LOOKUPS_IN_FLIGHT read transactions at a time (one by one took ~1 ms each). */
+const LOOKUPS_IN_FLIGHT = 32;
+
+async function findAll(lib: ReturnType<typeof getLibrary>, items: SaveInput[]): Promise<boolean[]> {
+  const found = new Array<boolean>(items.length).fill(false);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      found[i] = !!(await lib.findSaved(items[i]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOOKUPS_IN_FLIGHT, items.length) }, worker));
+  return found;
+}
+
 /** What an import would do, without writing anything. */
 export async function importPreview(format: ImportFormat, input: ImportInput): Promise<ImportPreviewResult> {
   try {
@@ -243,11 +266,13 @@ export async function importPreview(format: ImportFormat, input: ImportInput): P
     const lib = getLibrary();
     let existing = 0;
     const seen = new Set<string>();
-    for (const item of parsed.items) {
-      const row = await lib.findSaved(item as SaveInput);
-      if (row) existing++;
+    // an empty library has none of them (the first import of a big file: no 10,000 lookups)
+    const empty = (await lib.list({ limit: 1 })).total === 0;
+    const found = empty ? null : await findAll(lib, parsed.items as SaveInput[]);
+    parsed.items.forEach((item, i) => {
+      if (found?.[i]) existing++;
       else seen.add(item.source?.url ?? item.url);
-    }
+    });
     measure('preview-parse', t0, t1);
     measure('preview-lookup', t1, now());
     return {
@@ -280,17 +305,34 @@ export async function importSaved(format: ImportFormat, input: ImportInput): Pro
     const t1 = now();
     const inputs: SaveInput[] = parsed.items.map(({ unsanitisedHtml: _raw, ...rest }) => ({ ...(rest as SaveInput), html: null }));
     // imported HTML is untrusted: sanitise it where a DOM is, in batches
-    const withHtml = parsed.items.map((item, i) => [i, item.unsanitisedHtml] as const).filter(([, h]) => !!h?.trim());
-    for (const batch of sanitizeBatches(withHtml)) {
-      const r = await withDom(
-        { kind: 'sanitize', items: batch.map(([i, html]) => ({ html: html as string, baseUrl: parsed.items[i].url })) },
-        getLibrary,
-      );
-      if (r.kind !== 'sanitize') throw new Error('unexpected answer');
-      batch.forEach(([i], k) => {
-        inputs[i].html = r.html[k] || null;
-      });
-    }
+    const batches = sanitizeBatches(
+      parsed.items.map((item, i) => [i, item.unsanitisedHtml] as [number, string | null | undefined]).filter(([, h]) => !!h?.trim()),
+    );
+    // SANITIZE_IN_FLIGHT batches at a time: the next one is serialised while the DOM side works
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      while (next < batches.length && !failed) {
+        const batch = batches[next++];
+        try {
+          const r = await withDom(
+            { kind: 'sanitize', items: batch.map(([i, html]) => ({ html: html as string, baseUrl: parsed.items[i].url })) },
+            getLibrary,
+          );
+          if (r.kind !== 'sanitize') throw new Error('unexpected answer');
+          batch.forEach(([i], k) => {
+            inputs[i].html = r.html[k] || null;
+            // the raw copy is not needed any more
+            parsed.items[i].unsanitisedHtml = undefined;
+            batch[k][1] = null;
+          });
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SANITIZE_IN_FLIGHT, batches.length) }, worker));
     const t2 = now();
     const results = await getLibrary().saveMany(inputs, { ifExists: 'skip' });
     const t3 = now();
