@@ -334,7 +334,8 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         {state.step === 'reading' && progress === null ? <p>{t('libImportReading', state.file)}</p> : null}
         {progress !== null && (state.step === 'reading' || state.step === 'preview' || state.step === 'importing') ? (
           <div data-testid="import-progress">
-            <p>{t('libImportReadingProgress', [state.file, Math.floor(progress * 100)])}</p>
+            {/* the announced text moves in steps of 10 % (a live region that changed every chunk would chatter) */}
+            <p>{t('libImportReadingProgress', [state.file, Math.floor(progress * 10) * 10])}</p>
             <progress max={100} value={Math.floor(progress * 100)} aria-label={t('libImportProgressLabel')} />
           </div>
         ) : null}
