@@ -153,6 +153,17 @@ async function main(): Promise<void> {
           }
         };
       }
+      // messages this page receives that are not for it (runtime.sendMessage reaches every extension page)
+      const seen = { count: 0, chars: 0 };
+      (w as unknown as { __seen: typeof seen }).__seen = seen;
+      (w.chrome as unknown as { runtime: { onMessage: { addListener(f: (m: unknown) => undefined): void } } }).runtime.onMessage.addListener((m) => {
+        const e = m as { type?: string; data?: { task?: { items?: Array<{ html: string }> } } };
+        if (e?.type === 'offscreen:run') {
+          seen.count++;
+          seen.chars += (e.data?.task?.items ?? []).reduce((n, x) => n + (x.html?.length ?? 0), 0);
+        }
+        return undefined;
+      });
       const panel = document.querySelector('[data-testid="lib-import"]')!;
       new MutationObserver(() => {
         for (const id of ['import-progress', 'import-preview', 'import-result', 'import-failed']) {
@@ -179,6 +190,7 @@ async function main(): Promise<void> {
     const bg = await (await findWorker(ctx)).evaluate(() =>
       Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('lectern:import:')).map((m) => [m.name.slice('lectern:import:'.length), m.duration])),
     );
+    const seen = await page.evaluate(() => (globalThis as unknown as { __seen: { count: number; chars: number } }).__seen);
     const listed = await hook('listSaved');
     const count = Array.isArray(listed.items) ? listed.items.length : -1;
 
@@ -204,6 +216,7 @@ async function main(): Promise<void> {
     console.log('    parse (background)                 ', ms(bg.parse));
     console.log('    sanitise (offscreen, DOMPurify)    ', ms(bg.sanitize));
     console.log('    IndexedDB write (one transaction)  ', ms(bg.write));
+    if (seen.count) console.log(`  (the library page also received the ${seen.count} offscreen sanitise messages, ${(seen.chars / 1024 / 1024).toFixed(0)} MB of HTML: runtime.sendMessage reaches every extension page)`);
     const total = resultAt - t0 - (tClick - previewAt);
     console.log(`\nend to end (picker → preview → Import → done, without the user's think time): ${ms(total)} = ${((total / N) * 1).toFixed(2)} ms/article; target ≤ ${TARGET_S} s: ${total <= TARGET_S * 1000 ? 'MET' : 'MISSED'}`);
     console.log(`library after import: ${count} items listed${count === N ? '' : ` (expected ${N})`}`);
