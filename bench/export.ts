@@ -10,8 +10,11 @@
  * never held the generated library, reads it and times the ONE call:
  *   export  exportLibrary(items, fmt)            json (the text: the test hook's export), csv,
  *                                                bookmarks at --n;
- *           exportJsonChunks(items, now)         json-file: the same JSON as the download path
- *                                                writes it (UTF-8 chunks, never one string);
+ *           JsonChunkWriter.addWithBodies        json-file: the same JSON as the download path
+ *                                                writes it: UTF-8 chunks, never one string, from
+ *                                                rows + bodies in the store's form (the bytes of
+ *                                                each html's JSON string literal, made untimed,
+ *                                                as a save makes them);
  *           exportLibraryAsync(items, fmt)       markdown, epub at --n-dom (they need a DOM
  *                                                per article: turndown / jsdom DOMParser),
  *                                                with the per-article rate and a linear
@@ -32,7 +35,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync } from 'fflate';
 import { exportLibrary, exportLibraryAsync, parseImport } from '../utils/library/formats';
-import { exportJsonChunks } from '../utils/library/formats/json';
+import { JsonChunkWriter } from '../utils/library/formats/json';
+import { encodeBodyJson } from '../utils/library/schema';
 import type { SavedItem } from '../utils/library/types';
 import { makeLibrary } from './lib/articles';
 
@@ -119,6 +123,12 @@ async function child(opName: string): Promise<void> {
     const buf = fs.readFileSync(file);
     input = op.format === 'omnivore-zip' ? new Uint8Array(buf.buffer, buf.byteOffset, buf.length) : buf.toString('utf8');
   } else items = makeLibrary(n, { seed, targetBytes: size });
+  // json-file starts from the library as the store keeps it: rows + bodies as JSON-string bytes
+  let bodies: Uint8Array[] | null = null;
+  if (op.format === 'json-file') {
+    bodies = items!.map((it) => encodeBodyJson(it.html));
+    items = items!.map((it) => ({ ...it, html: '' }));
+  }
   let parseHtml: ((h: string) => Document) | undefined;
   if (op.format === 'epub') {
     const { JSDOM } = await import('jsdom');
@@ -144,8 +154,11 @@ async function child(opName: string): Promise<void> {
   let error: string | undefined;
   let result: { text: string } | { bytes: Uint8Array } | null = null;
   if (op.format === 'json-file') {
-    // the download path's writer: the file's UTF-8 bytes in chunks, never one string
-    outBytes = exportJsonChunks(items!, new Date()).bytes;
+    // the download path's writer: the file's UTF-8 bytes in chunks, never one string, the
+    // bodies copied from the bytes the store holds (as the offscreen document does, in batches)
+    const w = new JsonChunkWriter(new Date());
+    for (let s = 0; s < items!.length; s += 250) w.addWithBodies(items!.slice(s, s + 250), bodies!.slice(s, s + 250));
+    outBytes = w.finish().bytes;
   } else if (op.kind === 'export') {
     const fmt = op.format as 'json' | 'csv' | 'bookmarks' | 'markdown' | 'epub';
     result = op.dom ? await exportLibraryAsync(items!, fmt, { parseHtml }) : exportLibrary(items!, fmt);

@@ -13,6 +13,11 @@
  *       (`items`, everything but html) and bodies (`bodies`), plus the body-word index
  *       (`segments`), `meta`, a `changes` log and a `quarantine` for records that could not
  *       be migrated. Ids are derived from the identity key (identity.ts).
+ *       A `bodies` record is { id, json } — the html as the UTF-8 bytes of its JSON string
+ *       literal, the form a Lectern JSON backup writes it in, so a backup copies the bytes
+ *       instead of re-serialising 300 MB of text — or { id, html } (a string), the form written
+ *       before; both are read, a body is rewritten in the new form when its item is next saved.
+ *       (Readable either way, so no version bump and no multi-second rewrite on upgrade.)
  */
 import type { SavedItem } from './types';
 
@@ -33,10 +38,33 @@ export interface StoredRow extends ItemRow {
   titleKey: string | null;
 }
 
-/** A `bodies` record: the sanitised html for reading (its words are in the body index). */
+/** A `bodies` record, decoded: the sanitised html for reading (its words are in the body index). */
 export interface StoredBody {
   id: string;
   html: string;
+}
+
+/** A `bodies` record as written now: UTF-8 bytes of `JSON.stringify(html)`. */
+export interface StoredBodyJson {
+  id: string;
+  json: Uint8Array;
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** html → the `json` of a bodies record. */
+export function encodeBodyJson(html: string): Uint8Array {
+  return utf8.encode(JSON.stringify(html));
+}
+
+function decodeBodyJson(json: Uint8Array): string | null {
+  try {
+    const v: unknown = JSON.parse(utf8Decoder.decode(json));
+    return typeof v === 'string' ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -150,13 +178,36 @@ export function validateStoredRow(x: unknown): Validation<StoredRow> {
   return error ? { ok: false, error } : { ok: true, value: x as StoredRow };
 }
 
-/** Validate a `bodies` record. */
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array || (ArrayBuffer.isView(v) && (v as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === 1);
+
+/** Validate a `bodies` record (either form) and decode it to its html. */
 export function validateBody(x: unknown): Validation<StoredBody> {
+  const raw = validateBodyJson(x);
+  if (!raw.ok) return raw;
+  if ('html' in raw.value) return { ok: true, value: { id: raw.value.id, html: raw.value.html } };
+  const html = decodeBodyJson(raw.value.json);
+  return html === null ? { ok: false, error: 'json is not the UTF-8 of a JSON string' } : { ok: true, value: { id: raw.value.id, html } };
+}
+
+/**
+ * Validate a `bodies` record without decoding the new form (the JSON backup copies its bytes).
+ * The bytes are checked only for their quotes; the backup's import validates them in full.
+ */
+export function validateBodyJson(x: unknown): Validation<StoredBodyJson | StoredBody> {
+  if (x && typeof x === 'object' && 'json' in x) {
+    const error = checkFields(x, [['id', nonEmpty, 'a non-empty string']]);
+    if (error) return { ok: false, error };
+    const json = (x as { json: unknown }).json;
+    if (!isBytes(json) || json.length < 2 || json[0] !== 0x22 || json[json.length - 1] !== 0x22) {
+      return { ok: false, error: 'json is not the bytes of a JSON string' };
+    }
+    return { ok: true, value: { id: (x as unknown as { id: string }).id, json: json as Uint8Array } };
+  }
   const error = checkFields(x, [
     ['id', nonEmpty, 'a non-empty string'],
     ['html', str, 'a string'],
   ]);
-  return error ? { ok: false, error } : { ok: true, value: x as StoredBody };
+  return error ? { ok: false, error } : { ok: true, value: { id: (x as StoredBody).id, html: (x as StoredBody).html } };
 }
 
 const ROW_KEYS = ROW_FIELDS.map(([k]) => k);

@@ -5,7 +5,8 @@
  * Database `lectern-library` in the extension's origin, version = SCHEMA_VERSION (schema.ts):
  *   items       light list rows (everything but html) + identity keys;
  *               indexes savedAt, urlKeys (multiEntry), titleKey
- *   bodies      { id, html } — read only by get(), never by list()
+ *   bodies      { id, json } (html as the UTF-8 of its JSON string literal; older { id, html }
+ *               still read — schema.ts) — read only by get()/exports, never by list()
  *   segments    the body-word index as immutable, compact segments (search.ts); a save adds a
  *               small one in its own transaction, the Library merges them in the background
  *   meta        'rev' → number, incremented by every write; 'count' → exact number of entries
@@ -63,10 +64,13 @@ import {
   readingMinutesFor,
   toItemRow,
   validateBody,
+  validateBodyJson,
+  encodeBodyJson,
   validateItem,
   validateStoredRow,
   type ItemRow,
   type StoredBody,
+  type StoredBodyJson,
   type StoredRow,
 } from './schema';
 import {
@@ -86,6 +90,8 @@ export { SCHEMA_VERSION, type ItemRow } from './schema';
 
 export const DB_NAME = 'lectern-library';
 const STORES = ['items', 'bodies', 'segments', 'meta', 'changes', 'quarantine'] as const;
+/** `""` as bytes: the JSON of an item without a body */
+const EMPTY_JSON_STRING = new Uint8Array([0x22, 0x22]);
 /** Merge body-index segments once this many of one size tier exist (log-structured merge). */
 const MERGE_FACTOR = 8;
 /**
@@ -479,7 +485,7 @@ async function endWrite(ctx: WriteCtx, ids: string[] | '*'): Promise<number> {
 }
 
 async function putBody(ctx: WriteCtx, id: string, body: Omit<StoredBody, 'id'>, terms: string[]): Promise<void> {
-  await ctx.tx.objectStore('bodies').put({ id, html: body.html });
+  await ctx.tx.objectStore('bodies').put({ id, json: encodeBodyJson(body.html) } satisfies StoredBodyJson);
   ctx.indexed.push({ id, seq: ctx.rev, terms });
 }
 
@@ -999,14 +1005,15 @@ export class Library {
    */
   async *readBatches(
     ids?: string[],
-    options: { html?: boolean; batch?: number } = {},
-  ): AsyncGenerator<{ items: SavedItem[]; damaged: DamagedRecord[] }> {
+    options: { html?: boolean; batch?: number; bodyAs?: 'html' | 'json'; ahead?: number } = {},
+  ): AsyncGenerator<{ items: SavedItem[]; damaged: DamagedRecord[]; json?: Uint8Array[] }> {
     const cache = await this.sync();
     const rows = ids ? ids.map((id) => cache.rows.get(id)).filter((r): r is ItemRow => !!r) : this.ordered(cache);
     if (ids) rows.sort(newestFirst);
     const first: DamagedRecord[] = ids ? [] : [...cache.damaged.values()];
     if (options.html === false) {
-      yield { items: rows.map((r) => ({ ...toItemRow(r), html: '' })), damaged: first };
+      const items = rows.map((r) => ({ ...toItemRow(r), html: '' }));
+      yield options.bodyAs === 'json' ? { items, damaged: first, json: items.map(() => EMPTY_JSON_STRING) } : { items, damaged: first };
       return;
     }
     const size = Math.max(1, options.batch ?? 250);
@@ -1026,22 +1033,44 @@ export class Library {
       p.catch(() => undefined); // awaited below; this only keeps an abandoned read from being "unhandled"
       return p;
     };
-    let next = ask(rows.slice(0, size));
+    // `ahead` batches are asked for before one is handed out: IndexedDB reads them meanwhile
+    const ahead = Math.max(1, options.ahead ?? 2);
+    const pending: Array<Promise<unknown[]>> = [];
+    let asked = 0;
+    const fill = () => {
+      while (pending.length < ahead && (asked < rows.length || asked === 0)) {
+        pending.push(ask(rows.slice(asked, asked + size)));
+        asked += size;
+      }
+    };
     for (let start = 0; start < rows.length || start === 0; start += size) {
       const part = rows.slice(start, start + size);
-      const bodies = await next;
-      // ask for the next batch before handing this one out: IndexedDB reads it meanwhile
-      if (start + size < rows.length) next = ask(rows.slice(start + size, start + 2 * size));
+      fill();
+      const bodies = await pending.shift()!;
+      fill();
       const items: SavedItem[] = [];
       const damaged: DamagedRecord[] = start === 0 ? first : [];
-      part.forEach((r, i) => {
-        const raw = bodies[i];
-        if (raw === undefined) return void items.push({ ...toItemRow(r), html: '' });
-        const b = validateBody(raw);
-        if (b.ok) items.push({ ...toItemRow(r), html: b.value.html });
-        else damaged.push({ id: r.id, error: b.error, store: 'bodies' });
-      });
-      yield { items, damaged };
+      if (options.bodyAs === 'json') {
+        // the bodies as the bytes of their JSON string literals, html left '' (JSON backup)
+        const json: Uint8Array[] = [];
+        part.forEach((r, i) => {
+          const raw = bodies[i];
+          const b = raw === undefined ? null : validateBodyJson(raw);
+          if (b && !b.ok) return void damaged.push({ id: r.id, error: b.error, store: 'bodies' });
+          items.push({ ...toItemRow(r), html: '' });
+          json.push(!b ? EMPTY_JSON_STRING : 'json' in b.value ? b.value.json : encodeBodyJson(b.value.html));
+        });
+        yield { items, damaged, json };
+      } else {
+        part.forEach((r, i) => {
+          const raw = bodies[i];
+          if (raw === undefined) return void items.push({ ...toItemRow(r), html: '' });
+          const b = validateBody(raw);
+          if (b.ok) items.push({ ...toItemRow(r), html: b.value.html });
+          else damaged.push({ id: r.id, error: b.error, store: 'bodies' });
+        });
+        yield { items, damaged };
+      }
       if (rows.length === 0) return;
     }
   }

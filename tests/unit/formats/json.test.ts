@@ -3,6 +3,8 @@ import { exportLibrary, exportLibraryFileAsync } from '../../../utils/library/fo
 import { parseImport } from '../../../utils/library/formats/import';
 import { exportJsonChunks, LECTERN_JSON_VERSION, SAVED_ITEM_FIELDS } from '../../../utils/library/formats/json';
 import { Utf8Chunks } from '../../../utils/library/formats/util';
+import { JsonChunkWriter } from '../../../utils/library/formats/json';
+import { encodeBodyJson } from '../../../utils/library/schema';
 import type { SavedItem } from '../../../utils/library/types';
 import { err, fixtureText, makeItem, ok, variedItems } from './helpers';
 
@@ -119,6 +121,26 @@ describe('Lectern JSON export as file bytes (the download path)', () => {
       // and it is valid JSON that imports back (lone surrogates written as \u escapes)
       expect(ok(parseImport('json', new TextDecoder('utf-8', { fatal: true }).decode(all))).items).toHaveLength(list.length);
     }
+  });
+
+  it("copies bodies kept as JSON string bytes (the store's form) into the same file, byte for byte", () => {
+    const items = [
+      ...variedItems(),
+      makeItem({ title: 'Ελληνικά — 日本語 😀', html: '<p>“Quotes” and \\ and "double" and \u0001 and lone \ud800</p>' }),
+      makeItem({ html: '' }),
+      { ...makeItem(), laterField: { nested: true } } as SavedItem,
+    ];
+    const w = new JsonChunkWriter(now);
+    w.addWithBodies(
+      items.slice(0, 2).map((i) => ({ ...i, html: '' })),
+      items.slice(0, 2).map((i) => encodeBodyJson(i.html)),
+    );
+    w.addWithBodies(
+      items.slice(2).map((i) => ({ ...i, html: '' })),
+      items.slice(2).map((i) => encodeBodyJson(i.html)),
+    );
+    const { chunks } = w.finish();
+    expect(new TextDecoder().decode(concat(chunks))).toBe(exportText(items));
   });
 
   it('spreads a large export over several chunks without losing or reordering a byte', () => {

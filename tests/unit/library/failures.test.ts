@@ -167,6 +167,64 @@ describe('Library: a damaged record is skipped and reported, the rest stays read
   });
 });
 
+async function getRaw(factory: IDBFactory, store: string, key: string): Promise<unknown> {
+  const db: IDBDatabase = await new Promise((resolve, reject) => {
+    const req = factory.open('lectern-library');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  return new Promise((resolve, reject) => {
+    const r = db.transaction(store).objectStore(store).get(key);
+    r.onsuccess = () => {
+      resolve(r.result);
+      db.close();
+    };
+    r.onerror = () => reject(r.error);
+  });
+}
+
+describe('Library: body records', () => {
+  it("are written as the UTF-8 of the html's JSON string literal; the older { id, html } form still reads", async () => {
+    const { lib, factory } = freshLibrary({ now: tickingClock() });
+    const html = '<p>“Curly” "straight" \\ back — 日本語 😀</p>';
+    const a = await lib.save({ ...articleInput(1), html });
+    const raw = (await getRaw(factory, 'bodies', a.id)) as { id: string; json: Uint8Array; html?: unknown };
+    expect(raw.html).toBeUndefined();
+    expect(new TextDecoder().decode(raw.json)).toBe(JSON.stringify((await lib.get(a.id))!.html));
+    expect((await lib.get(a.id))!.html).toContain('“Curly” "straight" \\ back — 日本語 😀');
+    // a body written by an earlier version
+    const b = await lib.save(articleInput(2));
+    await putRaw(factory, 'bodies', { id: b.id, html: '<p>written before</p>' });
+    expect((await lib.get(b.id))!.html).toBe('<p>written before</p>');
+    const all = await lib.getMany();
+    expect(all.items.find((i) => i.id === b.id)!.html).toBe('<p>written before</p>');
+    const json: string[] = [];
+    for await (const batch of lib.readBatches(undefined, { bodyAs: 'json' })) json.push(...batch.json!.map((j) => new TextDecoder().decode(j)));
+    expect(json.map((j) => JSON.parse(j))).toEqual(all.items.map((i) => i.html));
+    // re-saving rewrites it in the new form
+    await lib.save({ ...articleInput(2), html: '<p>new text</p>' });
+    expect(await getRaw(factory, 'bodies', b.id)).toMatchObject({ json: expect.anything() });
+  });
+
+  it('a body whose bytes are not a JSON string is reported damaged, the rest stays readable', async () => {
+    const { lib, factory } = freshLibrary({ now: tickingClock() });
+    const a = await lib.save(articleInput(1));
+    const b = await lib.save(articleInput(2));
+    await putRaw(factory, 'bodies', { id: a.id, json: new TextEncoder().encode('"unterminated') });
+    await expect(lib.get(a.id)).rejects.toMatchObject({ code: 'damaged' });
+    await putRaw(factory, 'bodies', { id: a.id, json: new Uint8Array([0x22, 0xff, 0xfe, 0x22]) }); // not UTF-8
+    await expect(lib.get(a.id)).rejects.toMatchObject({ code: 'damaged' });
+    await putRaw(factory, 'bodies', { id: a.id, json: 'a string' });
+    const many = await lib.getMany();
+    expect(many.items.map((i) => i.id)).toEqual([b.id]);
+    expect(many.damaged.map((d) => d.id)).toEqual([a.id]);
+    const batches = [];
+    for await (const batch of lib.readBatches(undefined, { bodyAs: 'json' })) batches.push(batch);
+    expect(batches[0].items.map((i) => i.id)).toEqual([b.id]);
+    expect(batches[0].damaged.map((d) => d.id)).toEqual([a.id]);
+  });
+});
+
 describe('Library: a damaged body-index segment', () => {
   it('is left out; search still answers from the rest', async () => {
     const { lib, factory } = freshLibrary();

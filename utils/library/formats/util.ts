@@ -412,6 +412,17 @@ export class Utf8Chunks {
     this.total += written;
   }
 
+  /** Bytes that are already UTF-8 (copied as they are). */
+  writeBytes(b: Uint8Array): void {
+    if (this.buf.length - this.pos < b.length) {
+      this.flush();
+      this.buf = new Uint8Array(Math.max(this.chunkBytes, b.length));
+    }
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    this.total += b.length;
+  }
+
   private flush(): void {
     if (this.pos === 0) return;
     // a mostly empty buffer is copied so that its unused tail can be freed
