@@ -1,5 +1,5 @@
 /**
- * bench:import-browser — importing a big Lectern JSON backup through the library page in the
+ * bench:import:browser — importing a big Lectern JSON backup through the library page in the
  * real extension (Debian Chromium, e2e build), as a user does: file picker → preview → Import
  * → "Imported N".
  *
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(profile);
   const file = path.join(tmp, 'lectern-backup.json');
 
-  console.log(`bench:import-browser — ${new Date().toISOString()} — ${CHROMIUM} (${execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()})`);
+  console.log(`bench:import:browser — ${new Date().toISOString()} — ${CHROMIUM} (${execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()})`);
   console.log(`build: ${path.relative(ROOT, src) || src} (built ${fs.statSync(path.join(src, 'manifest.json')).mtime.toISOString()}), ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const gen = writeBackup(file);
   console.log(`file: ${N} generated articles (bench/lib/articles.ts, seed ${SEED}, ~${SIZE} chars of HTML each) = ${fmtMB(gen.bytes)} (${gen.bytes} bytes), written in ${s(gen.ms)}\n`);
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     if (!process.argv.includes('--keep-profile')) fs.rmSync(tmp, { recursive: true, force: true });
   };
   const global = setTimeout(() => {
-    console.error(`\nbench:import-browser: global timeout (${TIMEOUT_S} s) — stopping`);
+    console.error(`\nbench:import:browser: global timeout (${TIMEOUT_S} s) — stopping`);
     void cleanup().finally(() => process.exit(2));
   }, TIMEOUT_S * 1000);
   // nothing of this bench needs the network
@@ -268,7 +268,7 @@ sanitise, approximately: DOMPurify alone in a Chromium page ${(purifyMs / SAMPLE
 main().then(
   () => process.exit(process.exitCode ?? 0),
   (e) => {
-    console.error(`bench:import-browser failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    console.error(`bench:import:browser failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     process.exit(1);
   },
 );

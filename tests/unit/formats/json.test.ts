@@ -128,6 +128,8 @@ describe('Lectern JSON export as file bytes (the download path)', () => {
       ...variedItems(),
       makeItem({ title: 'Ελληνικά — 日本語 😀', html: '<p>“Quotes” and \\ and "double" and \u0001 and lone \ud800</p>' }),
       makeItem({ html: '' }),
+      // a body over 4 KiB: handed on as its own chunk, not copied
+      makeItem({ html: `<p>${'Long “body” — é, "quoted", back\\slash. '.repeat(400)}</p>` }),
       { ...makeItem(), laterField: { nested: true } } as SavedItem,
     ];
     const w = new JsonChunkWriter(now);

@@ -388,12 +388,15 @@ export function inlineText(html: string): string {
  * Accumulates text as UTF-8 bytes in chunks of about `chunkBytes` (TextEncoder.encodeInto), so
  * that a file of hundreds of megabytes is never one string: a Blob is made from the chunks.
  * Strings must be well-formed UTF-16 (JSON.stringify's output is; a lone surrogate would be
- * written as U+FFFD, as TextEncoder does).
+ * written as U+FFFD, as TextEncoder does). Large byte arrays given to `writeBytes` become chunks
+ * of their own, uncopied (the Blob copies them once).
  */
 export class Utf8Chunks {
   private readonly encoder = new TextEncoder();
   private readonly chunks: Uint8Array[] = [];
   private buf: Uint8Array;
+  /** where the bytes not yet handed out as a chunk start in `buf` */
+  private start = 0;
   private pos = 0;
   private total = 0;
 
@@ -404,36 +407,48 @@ export class Utf8Chunks {
   write(s: string): void {
     // UTF-16 → UTF-8 takes at most 3 bytes per code unit
     if (this.buf.length - this.pos < s.length * 3) {
-      this.flush();
+      this.cut();
       this.buf = new Uint8Array(Math.max(this.chunkBytes, s.length * 3));
+      this.start = this.pos = 0;
     }
     const { written } = this.encoder.encodeInto(s, this.buf.subarray(this.pos));
     this.pos += written;
     this.total += written;
   }
 
-  /** Bytes that are already UTF-8 (copied as they are). */
+  /** Bytes that are already UTF-8: kept as they are (not copied) when large, copied when small. */
   writeBytes(b: Uint8Array): void {
+    if (b.length >= 4096) {
+      this.cut();
+      this.chunks.push(b);
+      this.total += b.length;
+      return;
+    }
     if (this.buf.length - this.pos < b.length) {
-      this.flush();
+      this.cut();
       this.buf = new Uint8Array(Math.max(this.chunkBytes, b.length));
+      this.start = this.pos = 0;
     }
     this.buf.set(b, this.pos);
     this.pos += b.length;
     this.total += b.length;
   }
 
-  private flush(): void {
-    if (this.pos === 0) return;
-    // a mostly empty buffer is copied so that its unused tail can be freed
-    this.chunks.push(this.pos < this.buf.length / 2 ? this.buf.slice(0, this.pos) : this.buf.subarray(0, this.pos));
-    this.pos = 0;
+  /** Hand out the bytes written since the last cut as a chunk (a view of the buffer). */
+  private cut(): void {
+    if (this.pos > this.start) this.chunks.push(this.buf.subarray(this.start, this.pos));
+    this.start = this.pos;
   }
 
   /** The bytes written so far, in order (the writer must not be used afterwards). */
   finish(): { chunks: Uint8Array[]; bytes: number } {
-    this.flush();
+    // a mostly empty last buffer is copied so that its unused tail can be freed
+    if (this.pos > this.start && this.pos < this.buf.length / 2 && this.start === 0) {
+      this.chunks.push(this.buf.slice(0, this.pos));
+      this.start = this.pos;
+    } else this.cut();
     this.buf = new Uint8Array(0);
+    this.start = this.pos = 0;
     return { chunks: this.chunks, bytes: this.total };
   }
 }
