@@ -13,7 +13,7 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { SavedItem } from '../types';
 import { attributionParts } from './markdown';
-import { runSteps } from './steps';
+import { runSteps, ZipChunks } from './steps';
 import { base64ToBytes, escapeXml, stripXmlInvalid, ymd } from './util';
 
 type ParseHtml = (html: string) => Document;
@@ -340,7 +340,7 @@ function defaultParser(): ParseHtml {
   return (h) => p.parseFromString(h, 'text/html');
 }
 
-function mostCommonLang(items: SavedItem[]): string {
+function mostCommonLang(items: readonly Pick<SavedItem, 'lang'>[]): string {
   const n = new Map<string, number>();
   for (const it of items) {
     const l = validLang(it.lang);
@@ -375,70 +375,195 @@ export function exportEpub(items: SavedItem[], opts: EpubOptions): Uint8Array {
   return runSteps(epubSteps(items, opts));
 }
 
-/** Builds the book, yielding after each chapter (see runSteps in ./steps). */
-export function* epubSteps(items: SavedItem[], opts: EpubOptions): Generator<number, Uint8Array> {
-  const parseHtml = opts.parseHtml ?? defaultParser();
-  const lang = mostCommonLang(items);
-  const bookTitle = stripXmlInvalid(opts.title ?? `Lectern — ${ymd(opts.now)}`);
-  const identifier = opts.identifier ?? `urn:uuid:${uuid4()}`;
-  const modified = opts.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const images = new ImageSink();
+// The book's parts, shared by epubSteps (one zipSync at the end) and EpubWriter (streamed).
 
-  const files: Zippable = {
-    mimetype: [strToU8('application/epub+zip'), { level: 0 }],
-    'META-INF/container.xml': strToU8(
-      '<?xml version="1.0" encoding="UTF-8"?>\n<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n' +
-        '<rootfiles><rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/></rootfiles>\n</container>\n',
-    ),
-    'EPUB/style.css': strToU8(CSS),
+const CONTAINER_XML =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n' +
+  '<rootfiles><rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/></rootfiles>\n</container>\n';
+
+interface Chapter {
+  id: string;
+  href: string;
+  title: string;
+}
+
+interface Book {
+  parseHtml: ParseHtml;
+  lang: string;
+  bookTitle: string;
+  identifier: string;
+  modified: string;
+}
+
+function bookOf(opts: EpubOptions, lang: string): Book {
+  return {
+    parseHtml: opts.parseHtml ?? defaultParser(),
+    lang,
+    bookTitle: stripXmlInvalid(opts.title ?? `Lectern — ${ymd(opts.now)}`),
+    identifier: opts.identifier ?? `urn:uuid:${uuid4()}`,
+    modified: opts.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
+}
 
-  const chapters: { id: string; href: string; title: string }[] = [];
-  if (items.length) {
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      const id = `a${String(i + 1).padStart(4, '0')}`;
-      const href = `text/${id}.xhtml`;
-      const title = stripXmlInvalid(item.title || item.url);
-      const itemLang = validLang(item.lang) ?? lang;
-      const dir = item.dir === 'rtl' || item.dir === 'ltr' ? item.dir : null;
-      files[`EPUB/${href}`] = strToU8(xhtmlDoc(title, itemLang, dir, chapterBody(item, parseHtml, images), '../style.css'));
-      chapters.push({ id, href, title });
-      yield i + 1;
-    }
-  } else {
-    const href = 'text/empty.xhtml';
-    files[`EPUB/${href}`] = strToU8(xhtmlDoc(bookTitle, lang, null, `<h1 class="title">${escapeXml(bookTitle)}</h1>\n<p>No articles.</p>`, '../style.css'));
-    chapters.push({ id: 'empty', href, title: bookTitle });
-  }
+/** The `index`th (0-based) article's chapter: its entry and its XHTML (images go to `images`). */
+function chapterFile(item: SavedItem, index: number, book: Book, images: ImageSink): { chapter: Chapter; xhtml: string } {
+  const id = `a${String(index + 1).padStart(4, '0')}`;
+  const href = `text/${id}.xhtml`;
+  const title = stripXmlInvalid(item.title || item.url);
+  const itemLang = validLang(item.lang) ?? book.lang;
+  const dir = item.dir === 'rtl' || item.dir === 'ltr' ? item.dir : null;
+  return { chapter: { id, href, title }, xhtml: xhtmlDoc(title, itemLang, dir, chapterBody(item, book.parseHtml, images), '../style.css') };
+}
 
+/** The one chapter of a book without articles. */
+function emptyChapterFile(book: Book): { chapter: Chapter; xhtml: string } {
+  const href = 'text/empty.xhtml';
+  const xhtml = xhtmlDoc(book.bookTitle, book.lang, null, `<h1 class="title">${escapeXml(book.bookTitle)}</h1>\n<p>No articles.</p>`, '../style.css');
+  return { chapter: { id: 'empty', href, title: book.bookTitle }, xhtml };
+}
+
+function navXhtml(book: Book, chapters: readonly Chapter[]): string {
   const nav =
-    `<nav epub:type="toc" id="toc">\n<h1>${escapeXml(bookTitle)}</h1>\n<ol>\n` +
+    `<nav epub:type="toc" id="toc">\n<h1>${escapeXml(book.bookTitle)}</h1>\n<ol>\n` +
     chapters.map((c) => `<li><a href="${c.href}">${escapeXml(c.title)}</a></li>`).join('\n') +
     '\n</ol>\n</nav>';
-  files['EPUB/nav.xhtml'] = strToU8(xhtmlDoc(bookTitle, lang, null, nav, 'style.css'));
-  for (const img of images.images) files[`EPUB/${img.href}`] = [img.bytes, { level: 0 }];
+  return xhtmlDoc(book.bookTitle, book.lang, null, nav, 'style.css');
+}
 
+function packageOpf(book: Book, chapters: readonly Chapter[], images: readonly Omit<BookImage, 'bytes'>[]): string {
   const manifest = [
     '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
     '<item id="css" href="style.css" media-type="text/css"/>',
     ...chapters.map((c) => `<item id="${c.id}" href="${c.href}" media-type="application/xhtml+xml"/>`),
-    ...images.images.map((i) => `<item id="${i.id}" href="${i.href}" media-type="${i.mediaType}"/>`),
+    ...images.map((i) => `<item id="${i.id}" href="${i.href}" media-type="${i.mediaType}"/>`),
   ];
-  const opf =
+  return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid" xml:lang="${lang}">\n` +
+    `<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid" xml:lang="${book.lang}">\n` +
     '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' +
-    `<dc:identifier id="uid">${escapeXml(identifier)}</dc:identifier>\n` +
-    `<dc:title>${escapeXml(bookTitle)}</dc:title>\n` +
-    `<dc:language>${lang}</dc:language>\n` +
+    `<dc:identifier id="uid">${escapeXml(book.identifier)}</dc:identifier>\n` +
+    `<dc:title>${escapeXml(book.bookTitle)}</dc:title>\n` +
+    `<dc:language>${book.lang}</dc:language>\n` +
     '<dc:creator>Lectern</dc:creator>\n' +
-    `<meta property="dcterms:modified">${modified}</meta>\n` +
+    `<meta property="dcterms:modified">${book.modified}</meta>\n` +
     '</metadata>\n<manifest>\n' +
     manifest.join('\n') +
     '\n</manifest>\n<spine>\n<itemref idref="nav"/>\n' +
     chapters.map((c) => `<itemref idref="${c.id}"/>`).join('\n') +
-    '\n</spine>\n</package>\n';
-  files['EPUB/package.opf'] = strToU8(opf);
+    '\n</spine>\n</package>\n'
+  );
+}
+
+/** Builds the book, yielding after each chapter (see runSteps in ./steps). */
+export function* epubSteps(items: SavedItem[], opts: EpubOptions): Generator<number, Uint8Array> {
+  const book = bookOf(opts, mostCommonLang(items));
+  const images = new ImageSink();
+
+  const files: Zippable = {
+    mimetype: [strToU8('application/epub+zip'), { level: 0 }],
+    'META-INF/container.xml': strToU8(CONTAINER_XML),
+    'EPUB/style.css': strToU8(CSS),
+  };
+
+  const chapters: Chapter[] = [];
+  if (items.length) {
+    for (let i = 0; i < items.length; i++) {
+      const { chapter, xhtml } = chapterFile(items[i], i, book, images);
+      files[`EPUB/${chapter.href}`] = strToU8(xhtml);
+      chapters.push(chapter);
+      yield i + 1;
+    }
+  } else {
+    const { chapter, xhtml } = emptyChapterFile(book);
+    files[`EPUB/${chapter.href}`] = strToU8(xhtml);
+    chapters.push(chapter);
+  }
+
+  files['EPUB/nav.xhtml'] = strToU8(navXhtml(book, chapters));
+  for (const img of images.images) files[`EPUB/${img.href}`] = [img.bytes, { level: 0 }];
+  files['EPUB/package.opf'] = strToU8(packageOpf(book, chapters, images.images));
   return zipSync(files, { level: 6 });
+}
+
+/**
+ * The book's language (dc:language, and that of chapters whose article has none): the most
+ * common valid `lang` among the items, else "en". Needs only the items' metadata — what a
+ * streamed book (EpubWriter) must be told before its first chapter.
+ */
+export function bookLanguage(items: readonly Pick<SavedItem, 'lang'>[]): string {
+  return mostCommonLang(items);
+}
+
+export interface EpubWriterOptions extends EpubOptions {
+  /** the book's language: bookLanguage(all the items that will be added); default "en" */
+  lang?: string;
+}
+
+/**
+ * The same book as exportEpub, written batch by batch (downloads of a whole library): each
+ * chapter (and each data: image it holds) is converted and compressed when its item is added;
+ * the writer keeps only the compressed files and, for the package document and the table of
+ * contents written by `finish()`, each chapter's id/href/title and each image's id/href/type —
+ * never an item, its html or an image's bytes. `mimetype` is the first entry, stored.
+ *
+ * Given the same `identifier`, `now` and `lang: bookLanguage(items)`, the files in the book equal
+ * exportEpub's for the same items (only the order of entries after `mimetype` differs: images
+ * follow the chapter that first shows them, the nav and package document come last).
+ */
+export class EpubWriter {
+  private readonly book: Book;
+  private readonly zip = new ZipChunks();
+  private readonly images = new ImageSink();
+  private readonly chapters: Chapter[] = [];
+  private written = 0; // images written so far
+
+  constructor(opts: EpubWriterOptions) {
+    this.book = bookOf(opts, validLang(opts.lang) ?? 'en');
+    this.zip.add('mimetype', strToU8('application/epub+zip'), { level: 0 });
+    this.zip.add('META-INF/container.xml', strToU8(CONTAINER_XML));
+    this.zip.add('EPUB/style.css', strToU8(CSS));
+  }
+
+  /** Adds items as chapters, yielding the number added so far after each (runSteps/runStepsAsync). */
+  *addSteps(items: readonly SavedItem[]): Generator<number, void> {
+    for (const item of items) {
+      const { chapter, xhtml } = chapterFile(item, this.chapters.length, this.book, this.images);
+      this.zip.add(`EPUB/${chapter.href}`, strToU8(xhtml));
+      this.chapters.push(chapter);
+      const all = this.images.images;
+      for (; this.written < all.length; this.written++) {
+        const img = all[this.written];
+        this.zip.add(`EPUB/${img.href}`, img.bytes, { level: 0 });
+        img.bytes = EMPTY; // written: only its entry in the manifest is kept
+      }
+      yield this.chapters.length;
+    }
+  }
+
+  add(items: readonly SavedItem[]): void {
+    runSteps(this.addSteps(items));
+  }
+
+  /** Chapters added so far. */
+  get count(): number {
+    return this.chapters.length;
+  }
+
+  /** Writes the table of contents and package document; the book as chunks. */
+  finish(): Uint8Array[] {
+    if (!this.chapters.length) {
+      const { chapter, xhtml } = emptyChapterFile(this.book);
+      this.zip.add(`EPUB/${chapter.href}`, strToU8(xhtml));
+      this.chapters.push(chapter);
+    }
+    this.zip.add('EPUB/nav.xhtml', strToU8(navXhtml(this.book, this.chapters)));
+    this.zip.add('EPUB/package.opf', strToU8(packageOpf(this.book, this.chapters, this.images.images)));
+    return this.zip.finish();
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+export function epubWriter(opts: EpubWriterOptions): EpubWriter {
+  return new EpubWriter(opts);
 }

@@ -15,9 +15,9 @@
 import type { SavedItem } from '../types';
 import { exportBookmarks } from './bookmarks';
 import { exportCsv } from './csv';
-import { epubSteps, exportEpub } from './epub';
+import { epubSteps, EpubWriter, exportEpub } from './epub';
 import { exportJson, exportJsonChunks } from './json';
-import { exportMarkdownZip, markdownZipSteps } from './markdown';
+import { exportMarkdownZip, MarkdownZipWriter, markdownZipSteps } from './markdown';
 import { runStepsAsync, type StepOptions } from './steps';
 import { EXPORT_FORMATS, type ExportFile, type ExportFormat, type ExportOptions, type ExportResult } from './types';
 import { ymd } from './util';
@@ -90,4 +90,61 @@ export async function exportLibraryFileAsync(
   const r = await exportLibraryAsync(items, format, { ...opts, now });
   const data = 'text' in r ? new TextEncoder().encode(r.text) : r.bytes;
   return { filename: r.filename, mimeType: r.mimeType, chunks: [data], bytes: data.length };
+}
+
+/** The exports that can be written batch by batch (see exportFileWriter). */
+export type StreamedExportFormat = 'markdown' | 'epub';
+
+export interface ExportFileWriter {
+  filename: string;
+  mimeType: string;
+  /** converts and compresses `items`, yielding the number of items added so far after each */
+  addSteps(items: readonly SavedItem[]): Generator<number, void>;
+  /** the same, in one go */
+  add(items: readonly SavedItem[]): void;
+  /** the whole file; the writer is spent afterwards */
+  finish(): ExportFile;
+}
+
+/**
+ * The Markdown zip or EPUB of a library too large to hold at once (a download of 10,000
+ * articles): items are added in batches (e.g. as the store's readBatches gives them) and each
+ * is converted and compressed at once; the writer keeps only the compressed files. The file is
+ * the one exportLibraryFileAsync makes for all the items in the order added — for EPUB given
+ * `lang: bookLanguage(items)` (./epub), which must be known before the first chapter.
+ * `addBatchAsync` adds a batch giving the event loop a turn every `sliceMs`.
+ */
+export function exportFileWriter(
+  format: StreamedExportFormat,
+  opts: Pick<ExportOptions, 'now' | 'parseHtml' | 'title'> & { lang?: string } = {},
+): ExportFileWriter {
+  const now = opts.now ?? new Date();
+  const stem = `lectern-${ymd(now)}`;
+  const w =
+    format === 'markdown'
+      ? new MarkdownZipWriter(opts.parseHtml)
+      : format === 'epub'
+        ? new EpubWriter({ now, parseHtml: opts.parseHtml, title: opts.title, lang: opts.lang })
+        : null;
+  if (!w) throw new Error(`"${String(format)}" cannot be written in batches (only markdown, epub)`);
+  const [filename, mimeType] =
+    format === 'markdown' ? [`${stem}-markdown.zip`, 'application/zip'] : [`${stem}.epub`, 'application/epub+zip'];
+  return {
+    filename,
+    mimeType,
+    addSteps: (items) => w.addSteps(items),
+    add: (items) => w.add(items),
+    finish: () => {
+      const chunks = w.finish();
+      return { filename, mimeType, chunks, bytes: chunks.reduce((n, c) => n + c.length, 0) };
+    },
+  };
+}
+
+/**
+ * Adds one batch to `w`, giving the event loop a turn every `sliceMs` (runStepsAsync);
+ * progress is reported as (items added so far, `total`).
+ */
+export function addBatchAsync(w: ExportFileWriter, items: readonly SavedItem[], total: number, opts: StepOptions = {}): Promise<void> {
+  return runStepsAsync(w.addSteps(items), total, opts);
 }

@@ -18,7 +18,7 @@ import { strToU8, zipSync, type Zippable } from 'fflate';
 import TurndownService from 'turndown';
 import { stringify } from 'yaml';
 import type { SavedItem } from '../types';
-import { runSteps } from './steps';
+import { runSteps, ZipChunks } from './steps';
 import { aggregatorName } from './util';
 
 const UNSAFE = /[\\/:*?"<>|#^[\]\u0000-\u001f\u007f]/g;
@@ -300,17 +300,27 @@ export function itemToMarkdown(item: SavedItem, td: TurndownService, parseHtml?:
 
 const MIN_ZIP_MS = Date.UTC(1980, 0, 2);
 
+/** One item's file in the zip: its unique name (`used` is updated), Markdown and mtime. */
+function markdownFile(
+  item: SavedItem,
+  td: TurndownService,
+  used: Set<string>,
+  parseHtml?: (html: string) => Document,
+): { name: string; data: Uint8Array; mtime: Date | undefined } {
+  const name = `${safeFileName(item.title || item.url, used)}.md`;
+  const ms = Date.parse(item.savedAt);
+  const mtime = Number.isFinite(ms) && ms > MIN_ZIP_MS ? new Date(ms) : undefined;
+  return { name, data: strToU8(itemToMarkdown(item, td, parseHtml)), mtime };
+}
+
 /** Builds the zip, yielding after each item (see runSteps in ./steps). */
 export function* markdownZipSteps(items: SavedItem[], parseHtml?: (html: string) => Document): Generator<number, Uint8Array> {
   const td = makeTurndown();
   const used = new Set<string>();
   const files: Zippable = {};
   for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    const name = `${safeFileName(item.title || item.url, used)}.md`;
-    const ms = Date.parse(item.savedAt);
-    const mtime = Number.isFinite(ms) && ms > MIN_ZIP_MS ? new Date(ms) : undefined;
-    files[name] = [strToU8(itemToMarkdown(item, td, parseHtml)), mtime ? { mtime } : {}];
+    const { name, data, mtime } = markdownFile(items[i], td, used, parseHtml);
+    files[name] = [data, mtime ? { mtime } : {}];
     yield i + 1;
   }
   return zipSync(files, { level: 6 });
@@ -318,4 +328,46 @@ export function* markdownZipSteps(items: SavedItem[], parseHtml?: (html: string)
 
 export function exportMarkdownZip(items: SavedItem[], parseHtml?: (html: string) => Document): Uint8Array {
   return runSteps(markdownZipSteps(items, parseHtml));
+}
+
+/**
+ * The same zip as exportMarkdownZip, written batch by batch (downloads of a whole library):
+ * each item is converted and compressed when it is added, and the writer keeps only the
+ * compressed files (plus the names used so far, for unique names) — never an item or its html.
+ * `finish()` gives the archive as chunks, byte for byte what exportMarkdownZip gives for all the
+ * items added, in the order added.
+ */
+export class MarkdownZipWriter {
+  private readonly td = makeTurndown();
+  private readonly used = new Set<string>();
+  private readonly zip = new ZipChunks();
+  private done = 0;
+
+  constructor(private readonly parseHtml?: (html: string) => Document) {}
+
+  /** Adds items, yielding the number of items added so far after each (runSteps/runStepsAsync). */
+  *addSteps(items: readonly SavedItem[]): Generator<number, void> {
+    for (const item of items) {
+      const { name, data, mtime } = markdownFile(item, this.td, this.used, this.parseHtml);
+      this.zip.add(name, data, mtime ? { mtime } : {});
+      yield ++this.done;
+    }
+  }
+
+  add(items: readonly SavedItem[]): void {
+    runSteps(this.addSteps(items));
+  }
+
+  /** Items added so far. */
+  get count(): number {
+    return this.done;
+  }
+
+  finish(): Uint8Array[] {
+    return this.zip.finish();
+  }
+}
+
+export function markdownZipWriter(parseHtml?: (html: string) => Document): MarkdownZipWriter {
+  return new MarkdownZipWriter(parseHtml);
 }

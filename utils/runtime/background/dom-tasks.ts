@@ -10,7 +10,8 @@
  * the one implementation both run.
  */
 import { sanitizeHtml } from '../../extract/sanitize';
-import { exportLibraryAsync, exportLibraryFileAsync } from '../../library/formats/export';
+import { bookLanguage } from '../../library/formats/epub';
+import { addBatchAsync, exportFileWriter, exportLibraryAsync, exportLibraryFileAsync } from '../../library/formats/export';
 import { JsonChunkWriter } from '../../library/formats/json';
 import { ymd } from '../../library/formats/util';
 import { bytesToBase64 } from '../../library/formats/util';
@@ -72,6 +73,28 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         const blobUrl = URL.createObjectURL(new Blob(chunks as Uint8Array<ArrayBuffer>[], { type: 'application/json' }));
         lap('blob');
         return { kind: 'export', filename: `lectern-${ymd(now)}.json`, mimeType: 'application/json', damaged, blobUrl, timings: t };
+      }
+      if (task.blob && (task.format === 'markdown' || task.format === 'epub')) {
+        // read in batches while converting, each article compressed into the zip as it is
+        // converted: never all bodies nor all converted files in memory, only the compressed file
+        const parser = new DOMParser();
+        const parseHtml = (html: string) => parser.parseFromString(html, 'text/html');
+        // the EPUB's language is the most common among all items: from their rows (no bodies read)
+        const lang = task.format === 'epub' ? bookLanguage((await library().getMany(ids, { html: false })).items) : undefined;
+        const w = exportFileWriter(task.format, { now: new Date(), parseHtml, lang });
+        let damaged = 0;
+        lap('read');
+        for await (const batch of library().readBatches(ids)) {
+          lap('read');
+          damaged += batch.damaged.length;
+          await addBatchAsync(w, batch.items, 0);
+          lap('write');
+        }
+        const file = w.finish();
+        lap('write');
+        const url = URL.createObjectURL(new Blob(file.chunks as Uint8Array<ArrayBuffer>[], { type: file.mimeType }));
+        lap('blob');
+        return { kind: 'export', filename: file.filename, mimeType: file.mimeType, damaged, blobUrl: url, timings: t };
       }
       // CSV and bookmarks carry no article text: no bodies are read for them
       const withHtml = task.format !== 'csv' && task.format !== 'bookmarks';
