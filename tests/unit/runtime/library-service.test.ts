@@ -27,7 +27,7 @@ import {
 } from '../../../utils/runtime/background/library';
 import { installTestHook } from '../../../utils/runtime/background/test-hook';
 import { READER_SCRIPT } from '../../../utils/runtime/background/reader';
-import { withDom } from '../../../utils/runtime/background/dom';
+import { serveDomTasks, withDom } from '../../../utils/runtime/background/dom';
 
 type Envelope = { lectern: 1; type: string; data: unknown };
 
@@ -303,77 +303,275 @@ describe('export and import (no DOM needed)', () => {
   });
 });
 
-describe('withDom in Chrome MV3 (offscreen document)', () => {
-  it('creates the offscreen document once for concurrent tasks and sends them there', async () => {
-    let exists = false;
-    const created: unknown[] = [];
-    const offscreen = {
-      createDocument: vi.fn(async (p: unknown) => {
-        await new Promise((r) => setTimeout(r, 5));
-        created.push(p);
-        exists = true;
+// ------------------------------------------------------------------ Chrome's offscreen document
+// A fake of Chrome's offscreen API and of runtime.connect: `answer` plays the document. Messages
+// cross the fake port JSON-copied and asynchronously, like Chrome's. While the document does not
+// exist, or for the first `refuse` connects (its onConnect listener not registered yet), the
+// port is disconnected at once with Chrome's lastError. closeDocument disconnects the open port.
+type Listener = (...a: never[]) => void;
+function fakeEvent() {
+  const listeners: Listener[] = [];
+  return {
+    addListener: (f: Listener) => void listeners.push(f),
+    removeListener: (f: Listener) => {
+      const i = listeners.indexOf(f);
+      if (i >= 0) listeners.splice(i, 1);
+    },
+    hasListener: (f: Listener) => listeners.includes(f),
+    fire: (...a: unknown[]) => {
+      for (const f of [...listeners]) (f as (...x: unknown[]) => void)(...a);
+    },
+  };
+}
+const NO_RECEIVER = 'Could not establish connection. Receiving end does not exist.';
+type Task = { kind: string; items?: Array<{ html: string }>; url?: string };
+let openPorts: Array<{ drop(error?: string): void }> = [];
+
+function fakeOffscreen(answer: (task: Task) => unknown, opts: { refuse?: number } = {}) {
+  let exists = false;
+  let refuse = opts.refuse ?? 0;
+  const requests: Array<{ id: number; task: Task }> = [];
+  const ports: Array<ReturnType<typeof makePort>> = [];
+  const offscreen = {
+    createDocument: vi.fn(async (_p: unknown) => {
+      await new Promise((r) => setTimeout(r, 5));
+      exists = true;
+    }),
+    closeDocument: vi.fn(async () => {
+      exists = false;
+      for (const p of ports) p.drop();
+    }),
+    hasDocument: vi.fn(async () => exists),
+  };
+  vi.stubGlobal('chrome', { offscreen });
+  const copy = <T>(m: T): T => JSON.parse(JSON.stringify(m)) as T;
+  function makePort(name: string) {
+    const onMessage = fakeEvent();
+    const onDisconnect = fakeEvent();
+    let open = true;
+    const toWorker = (m: unknown) =>
+      void Promise.resolve().then(() => {
+        if (open) onMessage.fire(copy(m), port);
+      });
+    const port = {
+      name,
+      onMessage,
+      onDisconnect,
+      get open() {
+        return open;
+      },
+      postMessage: vi.fn((m: { id: number; task: Task }) => {
+        if (!open) throw new Error('Attempting to use a disconnected port object');
+        const req = copy(m);
+        requests.push(req);
+        Promise.resolve()
+          .then(() => answer(req.task))
+          .then(
+            (result) => toWorker({ id: req.id, ok: true, result }),
+            (e: unknown) => toWorker({ id: req.id, ok: false, error: (e as Error).message }),
+          );
       }),
-      closeDocument: vi.fn(async () => void (exists = false)),
-      hasDocument: vi.fn(async () => exists),
+      disconnect: vi.fn(() => void (open = false)),
+      /** the other end goes away (Chrome fires onDisconnect, lastError set when it is an error) */
+      drop(error?: string) {
+        if (!open) return;
+        open = false;
+        void Promise.resolve().then(() => {
+          (fakeBrowser.runtime as { lastError?: unknown }).lastError = error ? { message: error } : undefined;
+          onDisconnect.fire(port);
+          (fakeBrowser.runtime as { lastError?: unknown }).lastError = undefined;
+        });
+      },
     };
-    vi.stubGlobal('chrome', { offscreen });
-    const sent: unknown[] = [];
-    vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation((async (m: Envelope) => {
-      sent.push(m);
-      const task = (m.data as { task: { kind: string; items: unknown[] } }).task;
-      return { ok: true, result: { kind: 'sanitize', html: task.items.map(() => '<p>clean</p>') } };
-    }) as never);
+    return port;
+  }
+  const connect = vi.spyOn(fakeBrowser.runtime, 'connect').mockImplementation(((info: { name: string }) => {
+    const port = makePort(info.name);
+    ports.push(port);
+    openPorts.push(port);
+    if (!exists || refuse-- > 0) port.drop(NO_RECEIVER);
+    else void Promise.resolve().then(() => port.open && port.onMessage.fire({ ready: true }, port));
+    return port;
+  }) as never);
+  const sendMessage = vi.spyOn(fakeBrowser.runtime, 'sendMessage');
+  return { offscreen, connect, sendMessage, requests, ports };
+}
+
+const sanitizeTask = (html: string) => ({ kind: 'sanitize' as const, items: [{ html, baseUrl: null }] });
+const cleanOf = (task: Task) => ({ kind: 'sanitize', html: (task.items ?? []).map((i) => `clean:${i.html}`) });
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 1));
+  expect(cond()).toBe(true);
+};
+
+// every test starts without a connection: the previous test's port goes away
+afterEach(async () => {
+  for (const p of openPorts) p.drop();
+  openPorts = [];
+  await Promise.resolve();
+});
+
+describe('withDom in Chrome MV3 (offscreen document)', () => {
+  it('creates the offscreen document once for concurrent tasks and sends them over one dedicated port, not runtime.sendMessage', async () => {
+    const fake = fakeOffscreen(async (task) => {
+      // the first task answers last: answers are matched to their calls by id
+      if (task.items?.[0].html.includes('onclick')) await new Promise((r) => setTimeout(r, 20));
+      return cleanOf(task);
+    });
     const lib = () => new Library({ indexedDB: new IDBFactory() });
     const results = await Promise.all([
-      withDom({ kind: 'sanitize', items: [{ html: '<p onclick="x()">a</p>', baseUrl: null }] }, lib),
-      withDom({ kind: 'sanitize', items: [{ html: '<script>x</script>', baseUrl: null }] }, lib),
+      withDom(sanitizeTask('<p onclick="x()">a</p>'), lib),
+      withDom(sanitizeTask('<script>x</script>'), lib),
     ]);
     expect(results).toEqual([
-      { kind: 'sanitize', html: ['<p>clean</p>'] },
-      { kind: 'sanitize', html: ['<p>clean</p>'] },
+      { kind: 'sanitize', html: ['clean:<p onclick="x()">a</p>'] },
+      { kind: 'sanitize', html: ['clean:<script>x</script>'] },
     ]);
-    expect(offscreen.createDocument).toHaveBeenCalledTimes(1);
-    expect(created[0]).toMatchObject({ url: '/offscreen.html', reasons: expect.arrayContaining(['DOM_PARSER', 'BLOBS']) });
-    expect(sent).toHaveLength(2);
-    expect(sent[0]).toMatchObject({ lectern: 1, type: 'offscreen:run' });
+    expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(1);
+    expect(fake.offscreen.createDocument.mock.calls[0][0]).toMatchObject({ url: '/offscreen.html', reasons: expect.arrayContaining(['DOM_PARSER', 'BLOBS']) });
+    expect(fake.connect).toHaveBeenCalledTimes(1);
+    expect(fake.connect).toHaveBeenCalledWith({ name: 'lectern-offscreen' });
+    expect(fake.requests).toHaveLength(2);
+    expect(new Set(fake.requests.map((r) => r.id)).size).toBe(2);
+    expect(fake.requests[0].task).toMatchObject({ kind: 'sanitize' });
+    // nothing broadcast to the other extension pages
+    expect(fake.sendMessage).not.toHaveBeenCalled();
+    // the port stays for the next call
+    expect(await withDom(sanitizeTask('<b>c</b>'), lib)).toEqual({ kind: 'sanitize', html: ['clean:<b>c</b>'] });
+    expect(fake.connect).toHaveBeenCalledTimes(1);
+  });
+
+  it('retries briefly while the document has not registered its listener yet', async () => {
+    const fake = fakeOffscreen(cleanOf, { refuse: 3 });
+    const lib = () => new Library({ indexedDB: new IDBFactory() });
+    expect(await withDom(sanitizeTask('<i>x</i>'), lib)).toEqual({ kind: 'sanitize', html: ['clean:<i>x</i>'] });
+    expect(fake.connect).toHaveBeenCalledTimes(4);
+    expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(1);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('gives up with Chrome\'s error when the document never listens', async () => {
+    vi.useFakeTimers();
+    try {
+      const fake = fakeOffscreen(cleanOf, { refuse: Infinity });
+      const call = withDom(sanitizeTask('<i>x</i>'), () => new Library({ indexedDB: new IDBFactory() }));
+      const outcome = expect(call).rejects.toThrow(/Receiving end does not exist/);
+      await vi.advanceTimersByTimeAsync(10_000);
+      await outcome;
+      expect(fake.requests).toHaveLength(0);
+      expect(fake.connect.mock.calls.length).toBeGreaterThan(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('an error in the offscreen document comes back as a failure of the call', async () => {
-    vi.stubGlobal('chrome', { offscreen: { createDocument: vi.fn(async () => undefined), closeDocument: vi.fn(), hasDocument: vi.fn(async () => true) } });
-    vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue({ ok: false, error: 'boom' } as never);
+    fakeOffscreen(() => {
+      throw new Error('boom');
+    });
     await saveLink('https://news.example/a', 'Alpha');
     expect(await exportSaved({ format: 'epub' })).toEqual({ ok: false, error: 'boom' });
+  });
+
+  it('the document going away rejects the calls waiting on it; the next call recreates it and reconnects', async () => {
+    let hang = true;
+    const fake = fakeOffscreen((task) => (hang ? new Promise(() => undefined) : cleanOf(task)));
+    const lib = () => new Library({ indexedDB: new IDBFactory() });
+    const a = withDom(sanitizeTask('<p>1</p>'), lib);
+    const b = withDom(sanitizeTask('<p>2</p>'), lib);
+    const failures = Promise.all([expect(a).rejects.toThrow(/offscreen document closed/), expect(b).rejects.toThrow(/offscreen document closed/)]);
+    await until(() => fake.requests.length === 2);
+    await fake.offscreen.closeDocument(); // e.g. closed from outside, or crashed
+    await failures;
+    hang = false;
+    expect(await withDom(sanitizeTask('<p>3</p>'), lib)).toEqual({ kind: 'sanitize', html: ['clean:<p>3</p>'] });
+    expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(2);
+    expect(fake.connect).toHaveBeenCalledTimes(2);
+    expect(fake.ports[1].postMessage).toHaveBeenCalledTimes(1);
+  });
+
+  it('a port dropped with an error names it; the document still there is reached on a new port', async () => {
+    let hang = true;
+    const fake = fakeOffscreen((task) => (hang ? new Promise(() => undefined) : cleanOf(task)));
+    const lib = () => new Library({ indexedDB: new IDBFactory() });
+    const a = withDom(sanitizeTask('<p>1</p>'), lib);
+    const failed = expect(a).rejects.toThrow(/offscreen document closed.*message port closed/i);
+    await until(() => fake.requests.length === 1);
+    fake.ports[0].drop('The message port closed before a response was received.');
+    await failed;
+    hang = false;
+    expect(await withDom(sanitizeTask('<p>2</p>'), lib)).toEqual({ kind: 'sanitize', html: ['clean:<p>2</p>'] });
+    expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(1);
+    expect(fake.connect).toHaveBeenCalledTimes(2);
   });
 });
 
 describe('offscreen document lifetime', () => {
-  it('stays open while a download\'s blob URL is alive, closes once idle after the revoke', async () => {
+  it('stays open while a download\'s blob URL is alive, closes once idle after the revoke, reopens on demand', async () => {
     vi.useFakeTimers();
     try {
-      let exists = false;
-      const offscreen = {
-        createDocument: vi.fn(async () => void (exists = true)),
-        closeDocument: vi.fn(async () => void (exists = false)),
-        hasDocument: vi.fn(async () => exists),
-      };
-      vi.stubGlobal('chrome', { offscreen });
-      vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation((async (m: Envelope) => {
-        const task = (m.data as { task: { kind: string } }).task;
-        const file = { kind: 'export', filename: 'lectern.csv', mimeType: 'text/csv', damaged: 0, blobUrl: 'blob:x/1' };
-        return { ok: true, result: task.kind === 'export' ? file : { kind: 'revoke' } };
-      }) as never);
+      const file = { kind: 'export', filename: 'lectern.csv', mimeType: 'text/csv', damaged: 0, blobUrl: 'blob:x/1' };
+      const fake = fakeOffscreen((task) => (task.kind === 'export' ? file : task.kind === 'revoke' ? { kind: 'revoke' } : cleanOf(task)));
       const lib = () => new Library({ indexedDB: new IDBFactory() });
-      expect(await withDom({ kind: 'export', format: 'csv', ids: null, blob: true }, lib)).toMatchObject({ kind: 'export', blobUrl: 'blob:x/1' });
+      const exported = withDom({ kind: 'export', format: 'csv', ids: null, blob: true }, lib);
+      await vi.advanceTimersByTimeAsync(10); // createDocument takes a moment
+      expect(await exported).toMatchObject({ kind: 'export', blobUrl: 'blob:x/1' });
       await vi.advanceTimersByTimeAsync(120_000);
-      expect(offscreen.closeDocument).not.toHaveBeenCalled();
+      expect(fake.offscreen.closeDocument).not.toHaveBeenCalled();
       await withDom({ kind: 'revoke', url: 'blob:x/1' }, lib);
       await vi.advanceTimersByTimeAsync(30_000);
-      expect(offscreen.closeDocument).not.toHaveBeenCalled();
+      expect(fake.offscreen.closeDocument).not.toHaveBeenCalled();
       await vi.advanceTimersByTimeAsync(31_000);
-      expect(offscreen.closeDocument).toHaveBeenCalledTimes(1);
+      expect(fake.offscreen.closeDocument).toHaveBeenCalledTimes(1);
+      expect(fake.ports[0].disconnect).toHaveBeenCalled();
+      // the next task creates the document again, on a new port
+      const again = withDom(sanitizeTask('<p>x</p>'), lib);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(await again).toEqual({ kind: 'sanitize', html: ['clean:<p>x</p>'] });
+      expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(2);
+      expect(fake.connect).toHaveBeenCalledTimes(2);
+      expect(fake.sendMessage).not.toHaveBeenCalled();
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('serveDomTasks (the offscreen document\'s side)', () => {
+  it('answers only ports named lectern-offscreen: greets them, runs each request, answers with its id', async () => {
+    const listeners: Array<(port: unknown) => void> = [];
+    vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation(((f: (port: unknown) => void) => void listeners.push(f)) as never);
+    const removed = vi.spyOn(fakeBrowser.runtime.onConnect, 'removeListener').mockImplementation((() => undefined) as never);
+    const onMessage = vi.spyOn(fakeBrowser.runtime.onMessage, 'addListener');
+    const stop = serveDomTasks(() => new Library({ indexedDB: new IDBFactory() }));
+    expect(listeners).toHaveLength(1);
+    expect(onMessage).not.toHaveBeenCalled();
+    const port = (name: string) => {
+      const p = { name, onMessage: fakeEvent(), onDisconnect: fakeEvent(), postMessage: vi.fn(), disconnect: vi.fn() };
+      listeners[0](p);
+      return p;
+    };
+    const other = port('something-else');
+    expect(other.postMessage).not.toHaveBeenCalled();
+    other.onMessage.fire({ id: 1, task: { kind: 'revoke', url: 'blob:nothing' } }, other);
+    const ours = port('lectern-offscreen');
+    expect(ours.postMessage).toHaveBeenCalledWith({ ready: true });
+    ours.onMessage.fire({ id: 7, task: { kind: 'revoke', url: 'blob:nothing' } }, ours);
+    ours.onMessage.fire({ id: 8, task: { kind: 'no-such-task' } }, ours);
+    await until(() => ours.postMessage.mock.calls.length === 3);
+    expect(ours.postMessage).toHaveBeenCalledWith({ id: 7, ok: true, result: { kind: 'revoke' } });
+    expect(ours.postMessage).toHaveBeenCalledWith({ id: 8, ok: false, error: expect.stringMatching(/unknown DOM task/) });
+    expect(other.postMessage).not.toHaveBeenCalled();
+    // a request arriving after the worker went away is not answered (posting would throw)
+    ours.onDisconnect.fire(ours);
+    ours.postMessage.mockImplementation(() => {
+      throw new Error('Attempting to use a disconnected port object');
+    });
+    ours.onMessage.fire({ id: 9, task: { kind: 'revoke', url: 'blob:nothing' } }, ours);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(ours.postMessage).toHaveBeenCalledTimes(3);
+    stop();
+    expect(removed).toHaveBeenCalledWith(listeners[0]);
   });
 });
 
