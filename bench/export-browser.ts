@@ -22,22 +22,15 @@
  *    sampled every 100 ms during each export; printed as peak and as peak minus the idle level
  *    just before it.
  */
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fmtMs, makeArticle, percentile } from './lib/articles';
 import { LAUNCH_FLAGS } from '../tests/e2e/paths';
+import { arg, CHROMIUM, findWorker, ROOT } from './lib/cli';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.LECTERN_CHROMIUM ?? '/usr/bin/chromium';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
-}
 
 const N = Number(arg('n', '10000'));
 const SIZE = Number(arg('size', '30000'));
@@ -53,12 +46,6 @@ const TARGET_MS: Record<string, number> = { json: 2000 };
 type HookResult = { ok: boolean; [k: string]: unknown };
 const MB = 1024 * 1024;
 const PAGE = 4096; // bytes per page in /proc/<pid>/statm
-
-async function findWorker(ctx: BrowserContext): Promise<Worker> {
-  const sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-  if (sw) return sw;
-  return ctx.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://'), timeout: 30_000 });
-}
 
 /** Memory (MB, Pss) of the process tree under the browser process whose command line names `profile`. */
 function treeRssMB(profile: string): number {

@@ -39,6 +39,7 @@ import { JsonChunkWriter } from '../utils/library/formats/json';
 import { encodeBodyJson } from '../utils/library/schema';
 import type { SavedItem } from '../utils/library/types';
 import { makeLibrary } from './lib/articles';
+import { arg } from './lib/cli';
 
 type Op = { kind: 'export' | 'import'; format: string; dom: boolean };
 const OPS: Op[] = [
@@ -56,11 +57,6 @@ const OPS: Op[] = [
 
 const TARGETS: Record<string, string> = { 'export json': '≤ 2 s', 'export json-file': '≤ 2 s', 'import json': '≤ 5 s' };
 const TARGET_MS: Record<string, number> = { 'export json': 2000, 'export json-file': 2000, 'import json': 5000 };
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
-}
 
 interface ChildResult {
   op: string;

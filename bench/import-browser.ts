@@ -22,22 +22,15 @@
  *    offscreen document, including the messages to it), IndexedDB write (one transaction, which
  *    includes deriving text and the search index).
  */
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fmtMB, makeArticle } from './lib/articles';
 import { LAUNCH_FLAGS } from '../tests/e2e/paths';
+import { arg, CHROMIUM, findWorker, ROOT } from './lib/cli';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.LECTERN_CHROMIUM ?? '/usr/bin/chromium';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
-}
 
 const N = Number(arg('n', '10000'));
 const SIZE = Number(arg('size', '30000'));
@@ -46,12 +39,6 @@ const TIMEOUT_S = Number(arg('timeout', '900'));
 const TARGET_S = 5;
 
 type Hook = Record<string, (...args: unknown[]) => Promise<{ ok: boolean; [k: string]: unknown }>>;
-
-async function findWorker(ctx: BrowserContext): Promise<Worker> {
-  const sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-  if (sw) return sw;
-  return ctx.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://'), timeout: 30_000 });
-}
 
 /**
  * The backup file, written item by item (the same JSON as JSON.stringify of the whole export,

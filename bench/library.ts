@@ -30,22 +30,15 @@
  *
  * It stops by itself: every step has a timeout and the whole run a global one (--timeout s).
  */
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { articlePage, fmtMs, makeArticle, percentile, searchQueries } from './lib/articles';
 import { LAUNCH_FLAGS } from '../tests/e2e/paths';
+import { arg, CHROMIUM, findWorker, ROOT } from './lib/cli';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.LECTERN_CHROMIUM ?? '/usr/bin/chromium';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
-}
 
 const N = Number(arg('n', '10000'));
 const RUNS = Number(arg('runs', '15'));
@@ -77,12 +70,6 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function findWorker(ctx: BrowserContext): Promise<Worker> {
-  const sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-  if (sw) return sw;
-  return ctx.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://'), timeout: 30_000 });
 }
 
 async function main(): Promise<void> {
