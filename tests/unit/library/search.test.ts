@@ -122,3 +122,40 @@ describe('Library.search paging', () => {
     expect((await lib.get(all[0]))!.title).toMatch(/^Ferry ferry/);
   });
 });
+
+describe('tokenize: the fast path for text without CJK gives the general rule\'s tokens', () => {
+  // the general rule, as it was written before the fast path (one Unicode regex over the text)
+  const TOKEN_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー]+|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}])+/gu;
+  const reference = (text: string): string[] => {
+    const norm = text.normalize('NFKD').replace(/\p{M}+/gu, '').normalize('NFC').toLowerCase().replace(/(\p{L})['’‘`´](?=\p{L})/gu, '$1');
+    return [...norm.matchAll(TOKEN_RE)].map((m) => m[0]);
+  };
+  const samples = [
+    'Ελληνικά κείμενα με τόνους — και “εισαγωγικά”',
+    'Привет, мир! Ёлка и ёж',
+    'עברית: שלום עולם',
+    'العربية: مرحبا بالعالم ١٢٣',
+    'Çà et là, l’été dernier… O’Brien’s café',
+    'हिन्दी पाठ में मात्राएँ',
+    'Ｆｕｌｌｗｉｄｔｈ ＡＢＣ １２３',
+    'ﬁne ﬂour ǅ ½ x²',
+    'emoji 😀 test 𐐀’𐐨 Deseret 𞤀𞤢 Adlam',
+    'math 𝐀𝐁𝐂 bold',
+    'ß straße ŉ',
+    'tab\tand\u00a0nbsp\u2009thin_under-score',
+    "it's rock'n'roll ‘quoted’ ’tis o' a’’b a’b’c",
+    'Türkçe İstanbul ı',
+    "1'2 a'1 é’é ’a a’ x´y x`y",
+    'd’Artagnan l’Hôpital',
+  ];
+  it('on scripts, apostrophes, compatibility forms, astral letters and symbols', () => {
+    for (const s of samples) expect(tokenize(s), s).toEqual(reference(s));
+  });
+  it('on generated article text with curly quotes and dashes', () => {
+    for (let i = 0; i < 20; i++) {
+      const text = htmlToText(articleHtml(i, 4000)).replace(/ the /g, ' “the” — ').replace(/s /g, 's’ ');
+      expect(text).toMatch(/[^\x00-\x7f]/);
+      expect(tokenize(text)).toEqual(reference(text));
+    }
+  });
+});
