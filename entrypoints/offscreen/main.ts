@@ -8,4 +8,4 @@ import { Library } from '../../utils/library/store';
 import { serveDomTasks } from '../../utils/runtime/background/dom';
 
 let library: Library | null = null;
-serveDomTasks(() => (library ??= new Library({ autoCompact: false })));
+serveDomTasks(() => (library ??= new Library({ autoCompact: false, searchIndex: 'lazy' })));

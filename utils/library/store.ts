@@ -240,6 +240,11 @@ export interface LibraryOptions {
   now?: () => Date;
   /** merge body-index segments in the background after saves (default true) */
   autoCompact?: boolean;
+  /**
+   * 'lazy': build the in-memory title/byline index on the first search instead of with the row
+   * cache (a context that never searches — the offscreen document's exports — skips its cost)
+   */
+  searchIndex?: 'eager' | 'lazy';
 }
 
 /** Convert the pipeline's Article into a save. */
@@ -610,7 +615,8 @@ interface Cache {
   rows: Map<string, ItemRow>;
   order: ItemRow[] | null; // newest first, rebuilt lazily
   rank: Map<string, number> | null;
-  light: LightIndex;
+  /** null until needed when the Library was made with searchIndex: 'lazy' */
+  light: LightIndex | null;
   damaged: Map<string, DamagedRecord>;
 }
 
@@ -684,6 +690,7 @@ export class Library {
   private syncing: Promise<Cache> | null = null;
   private readonly segs = new SegmentSet();
   private readonly autoCompact: boolean;
+  private readonly lazySearchIndex: boolean;
   private compacting: Promise<unknown> | null = null;
   /** the last error of a background merge (it is retried after the next save) */
   lastCompactionError: unknown = null;
@@ -693,6 +700,7 @@ export class Library {
     this.name = options.name ?? DB_NAME;
     this.clock = options.now ?? (() => new Date());
     this.autoCompact = options.autoCompact ?? true;
+    this.lazySearchIndex = options.searchIndex === 'lazy';
   }
 
   private now(): string {
@@ -1265,7 +1273,7 @@ export class Library {
       }
       // full load
       const [raws, quarantined] = await Promise.all([tx.objectStore('items').getAll(), tx.objectStore('quarantine').getAll()]);
-      const fresh: Cache = { rev, rows: new Map(), order: null, rank: null, light: new LightIndex(), damaged: new Map() };
+      const fresh: Cache = { rev, rows: new Map(), order: null, rank: null, light: this.lazySearchIndex ? null : new LightIndex(), damaged: new Map() };
       for (const q of quarantined) {
         const d = quarantineRecord(q);
         fresh.damaged.set(`q:${d.id}`, d);
@@ -1276,7 +1284,7 @@ export class Library {
         if (v.ok) fresh.rows.set(v.value.id, v.value); // rows are copied on the way out (toItemRow)
         else fresh.damaged.set(id, { id, error: v.error, store: 'items' });
       }
-      fresh.light.load(fresh.rows.values());
+      fresh.light?.load(fresh.rows.values());
       this.cache = fresh;
       return fresh;
     } catch (e) {
@@ -1289,11 +1297,16 @@ export class Library {
     const { terms, prefixLast } = parseQuery(query);
     if (terms.length === 0) return new Map();
     const segs = await this.syncSegments();
+    let light = cache.light;
+    if (!light) {
+      light = cache.light = new LightIndex();
+      light.load(cache.rows.values());
+    }
     const perTerm = terms.map((t, i) => {
       const last = prefixLast && i === terms.length - 1;
       const cjk = CJK_START.test(t);
       const prefix = (last && (t.length >= BODY_PREFIX_MIN || cjk)) || (cjk && [...t].length === 1);
-      return { light: cache.light.match(t, last), body: segs.lookup(t, prefix, PREFIX_CAP) };
+      return { light: light.match(t, last), body: segs.lookup(t, prefix, PREFIX_CAP) };
     });
     const scores = combineMatches(perTerm);
     for (const id of scores.keys()) if (!cache.rows.has(id)) scores.delete(id);
@@ -1402,17 +1415,17 @@ function applyRow(cache: Cache, id: string, raw: unknown): void {
   cache.damaged.delete(id);
   if (raw === undefined) {
     cache.rows.delete(id);
-    cache.light.remove(id);
+    cache.light?.remove(id);
     return;
   }
   const v = validateStoredRow(raw);
   if (v.ok) {
     const row = v.value;
     cache.rows.set(id, row);
-    cache.light.put(row);
+    cache.light?.put(row);
   } else {
     cache.rows.delete(id);
-    cache.light.remove(id);
+    cache.light?.remove(id);
     cache.damaged.set(id, { id, error: v.error, store: 'items' });
   }
 }

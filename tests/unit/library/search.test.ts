@@ -104,6 +104,22 @@ describe('Library.search', () => {
   });
 });
 
+describe("Library with searchIndex: lazy (the offscreen document's)", () => {
+  it('finds the same titles, bylines and tags as an eager one, also after later saves', async () => {
+    const { lib, factory } = freshLibrary({ now: tickingClock() });
+    for (let i = 0; i < 8; i++) await lib.save(articleInput(i, { title: `Harbour ferry story ${i}`, byline: i % 2 ? 'Ada Okafor' : 'Ben Novak', tags: i % 3 ? ['rail'] : ['winter'] }));
+    const { Library } = await import('../../../utils/library/store');
+    const lazy = new Library({ indexedDB: factory, searchIndex: 'lazy' });
+    // a list first: the row cache is loaded without the search index
+    expect((await lazy.list()).total).toBe(8);
+    for (const q of ['harbour', 'okafor', 'winter', 'story 3', 'nov']) {
+      expect((await lazy.search(q)).items.map((r) => r.id), q).toEqual((await lib.search(q)).items.map((r) => r.id));
+    }
+    await lib.save(articleInput(20, { title: 'Glacier survey' }));
+    expect((await lazy.search('glacier')).items.map((r) => r.title)).toEqual(['Glacier survey']);
+  });
+});
+
 describe('Library.search paging', () => {
   it('pages through many hits in the same order as the full ranking', async () => {
     const { lib } = freshLibrary({ now: tickingClock() });
