@@ -304,7 +304,7 @@ test.describe('library service (background)', () => {
     await gotoFixture(page, server, f.exp.url, f.html, f.dir);
     expect(await lectern.callTab('saveArticle')).toMatchObject({ ok: true });
     const ext = await extensionPage(page, extensionId);
-    for (const format of ['json', 'csv', 'bookmarks', 'epub']) {
+    for (const format of ['json', 'csv', 'bookmarks', 'markdown', 'epub']) {
       const r = await send(ext, 'exportLibrary', { format, download: true });
       expect(r, JSON.stringify(r).slice(0, 300)).toMatchObject({ ok: true });
       const file = await downloadedFile(lectern, r.downloadId as number);
@@ -318,6 +318,13 @@ test.describe('library service (background)', () => {
         expect(doc.items).toEqual(viaHook.items);
       } else if (format === 'csv' || format === 'bookmarks') {
         expect(file.bytes.toString('utf8')).toBe((await lectern.call('exportLibrary', format)).text);
+      } else if (format === 'markdown') {
+        // the streamed zip holds the same files as the hook's export
+        const got = unzipSync(new Uint8Array(file.bytes));
+        const want = unzipSync(Buffer.from((await lectern.call('exportLibrary', 'markdown')).base64 as string, 'base64'));
+        expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+        for (const name of Object.keys(want)) expect(strFromU8(got[name]!), name).toBe(strFromU8(want[name]!));
+        expect(Object.keys(got).some((n) => n.endsWith('.md'))).toBe(true);
       } else {
         expect(strFromU8(unzipSync(new Uint8Array(file.bytes)).mimetype)).toBe('application/epub+zip');
       }
