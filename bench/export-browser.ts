@@ -8,7 +8,8 @@
  *
  * The e2e build is `$LECTERN_EXT_DIR` or `.output/chrome-mv3-e2e` (copied to a temporary folder
  * first). Never downloads a browser. `--reuse DIR` keeps the profile (and the loaded library) in
- * DIR for the next run with the same --n/--size/--seed, which then skips step 1. Steps:
+ * DIR for the next run with the same --n/--size/--seed AND the same build (Chromium would keep
+ * running the old build's service worker), which then skips step 1. Steps:
  * 1. load: `--n` generated articles (bench/lib/articles.ts, deterministic, the library of
  *    bench:library and the Node part) through `lecternTest.importLibrary('json', …)` in chunks
  *    (its time is printed but is not the import figure: bench/import-browser.ts measures that).
@@ -24,6 +25,7 @@
  */
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,11 +87,22 @@ async function main(): Promise<void> {
   const reuse = arg('reuse', '');
   const tmp = reuse ? path.resolve(reuse) : fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-benchexport-browser-'));
   const ext = path.join(tmp, 'ext');
+  const profile = path.join(tmp, 'profile');
+  // a profile is reused only with the same build: Chromium keeps running the service worker it
+  // registered for an unpacked extension whose files changed on disk (same path, same version)
+  const buildId = createHash('sha1');
+  for (const f of fs.readdirSync(src, { recursive: true, encoding: 'utf8' }).sort()) {
+    const full = path.join(src, f);
+    if (fs.statSync(full).isFile()) buildId.update(f).update(fs.readFileSync(full));
+  }
+  const loadedMark = path.join(tmp, `loaded-${N}-${SIZE}-${SEED}-${buildId.digest('hex').slice(0, 12)}`);
+  if (reuse && !fs.existsSync(loadedMark)) {
+    fs.rmSync(profile, { recursive: true, force: true });
+    for (const f of fs.existsSync(tmp) ? fs.readdirSync(tmp) : []) if (f.startsWith('loaded-')) fs.rmSync(path.join(tmp, f));
+  }
   fs.rmSync(ext, { recursive: true, force: true });
   fs.cpSync(src, ext, { recursive: true });
-  const profile = path.join(tmp, 'profile');
   fs.mkdirSync(profile, { recursive: true });
-  const loadedMark = path.join(tmp, `loaded-${N}-${SIZE}-${SEED}`);
   const version = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   console.log(`bench:export (browser) — ${new Date().toISOString()} — ${version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   console.log(`build: ${path.relative(ROOT, src)} (built ${fs.statSync(path.join(src, 'manifest.json')).mtime.toISOString()}); library: ${N} generated articles of ~${SIZE} chars of HTML, seed ${SEED}\n`);
