@@ -189,16 +189,72 @@ export function validateBody(x: unknown): Validation<StoredBody> {
   return html === null ? { ok: false, error: 'json is not the UTF-8 of a JSON string' } : { ok: true, value: { id: raw.value.id, html } };
 }
 
+/** printable ASCII that a JSON string holds as it is (not `"`, not `\\`) */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) PLAIN[c] = c === 0x22 || c === 0x5c ? 0 : 1;
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+const ESCAPES = new Uint8Array(256);
+for (const c of '"\\/bfnrtu') ESCAPES[c.charCodeAt(0)] = 1;
+
 /**
- * Validate a `bodies` record without decoding the new form (the JSON backup copies its bytes).
- * The bytes are checked only for their quotes; the backup's import validates them in full.
+ * true when `b` is exactly one JSON string literal in well-formed UTF-8 (RFC 8259 §7 + RFC 3629:
+ * quotes, no raw control characters, only JSON escapes, no overlong forms, no UTF-8-encoded
+ * surrogates, nothing above U+10FFFF). One pass, no string made: what the JSON backup relies on
+ * when it copies a stored body's bytes into the file.
+ */
+export function isJsonStringUtf8(b: Uint8Array): boolean {
+  const n = b.length;
+  if (n < 2 || b[0] !== 0x22 || b[n - 1] !== 0x22) return false;
+  const end = n - 1;
+  let i = 1;
+  while (i < end) {
+    const c = b[i]!;
+    if (PLAIN[c]) {
+      i++;
+      continue;
+    }
+    if (c < 0x80) {
+      if (c < 0x20 || c === 0x22) return false;
+      if (c === 0x5c) {
+        const e = b[i + 1]!;
+        if (i + 1 >= end || !ESCAPES[e]) return false;
+        if (e === 0x75) {
+          if (i + 5 >= end || !HEX[b[i + 2]!] || !HEX[b[i + 3]!] || !HEX[b[i + 4]!] || !HEX[b[i + 5]!]) return false;
+          i += 6;
+        } else i += 2;
+      } else i++;
+      continue;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+      if (i + 1 >= end || (b[i + 1]! & 0xc0) !== 0x80) return false;
+      i += 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      const c1 = b[i + 1]!;
+      if (i + 2 >= end || (c1 & 0xc0) !== 0x80 || (b[i + 2]! & 0xc0) !== 0x80) return false;
+      if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f)) return false; // overlong / surrogate
+      i += 3;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      const c1 = b[i + 1]!;
+      if (i + 3 >= end || (c1 & 0xc0) !== 0x80 || (b[i + 2]! & 0xc0) !== 0x80 || (b[i + 3]! & 0xc0) !== 0x80) return false;
+      if ((c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) return false; // overlong / > U+10FFFF
+      i += 4;
+    } else return false;
+  }
+  return true;
+}
+
+/**
+ * Validate a `bodies` record without decoding the new form (the JSON backup copies its bytes):
+ * the bytes must be exactly one JSON string in well-formed UTF-8 (isJsonStringUtf8), so that a
+ * damaged record is reported and left out, never copied into a backup that would not parse.
  */
 export function validateBodyJson(x: unknown): Validation<StoredBodyJson | StoredBody> {
   if (x && typeof x === 'object' && 'json' in x) {
     const error = checkFields(x, [['id', nonEmpty, 'a non-empty string']]);
     if (error) return { ok: false, error };
     const json = (x as { json: unknown }).json;
-    if (!isBytes(json) || json.length < 2 || json[0] !== 0x22 || json[json.length - 1] !== 0x22) {
+    if (!isBytes(json) || !isJsonStringUtf8(json)) {
       return { ok: false, error: 'json is not the bytes of a JSON string' };
     }
     return { ok: true, value: { id: (x as unknown as { id: string }).id, json: json as Uint8Array } };
