@@ -10,8 +10,8 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { Library } from '../../../utils/library/store';
-import { exportSaved, getSaved, importSaved, listSaved, saveInput, setLibrary, updateSaved, clearLibrary } from '../../../utils/runtime/background/library';
-import { hasDom } from '../../../utils/runtime/background/dom';
+import { exportSaved, getLibrary, getSaved, importSaved, listSaved, saveInput, setLibrary, updateSaved, clearLibrary } from '../../../utils/runtime/background/library';
+import { hasDom, serveDomTasks } from '../../../utils/runtime/background/dom';
 
 const ARTICLE = {
   url: 'https://www.inkl.com/news/tree-ring-study',
@@ -136,5 +136,29 @@ describe('DOM-needing library steps with a DOM in the background (Firefox)', () 
     download.mockRejectedValueOnce(new Error('Invalid filename'));
     expect(await exportSaved({ format: 'csv', download: true })).toEqual({ ok: false, error: 'Invalid filename' });
     await vi.waitFor(() => expect(revoked).toEqual(['blob:lectern/1', 'blob:lectern/2']));
+  });
+
+  it('the offscreen side frees the file of an export whose worker went away before the answer', async () => {
+    await saveInput(ARTICLE);
+    const revoked: string[] = [];
+    vi.stubGlobal('URL', Object.assign(URL, {
+      createObjectURL: () => 'blob:lectern/orphan',
+      revokeObjectURL: (u: string) => void revoked.push(u),
+    }));
+    const listeners: Array<(port: unknown) => void> = [];
+    vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation(((f: (port: unknown) => void) => void listeners.push(f)) as never);
+    vi.spyOn(fakeBrowser.runtime.onConnect, 'removeListener').mockImplementation((() => undefined) as never);
+    const stop = serveDomTasks(getLibrary);
+    const event = () => {
+      const fs: Array<(...a: unknown[]) => void> = [];
+      return { addListener: (f: (...a: unknown[]) => void) => void fs.push(f), removeListener: () => undefined, fire: (...a: unknown[]) => fs.forEach((f) => f(...a)) };
+    };
+    const port = { name: 'lectern-offscreen', onMessage: event(), onDisconnect: event(), postMessage: vi.fn(), disconnect: vi.fn() };
+    listeners[0]!(port);
+    port.onMessage.fire({ id: 1, task: { kind: 'export', format: 'json', ids: null, blob: true } });
+    port.onDisconnect.fire(port); // the service worker stopped while the file was being written
+    await vi.waitFor(() => expect(revoked).toEqual(['blob:lectern/orphan']));
+    expect(port.postMessage).toHaveBeenCalledTimes(1); // only the greeting
+    stop();
   });
 });

@@ -292,7 +292,11 @@ export function serveDomTasks(library: () => Library): () => void {
       Promise.resolve()
         .then(() => runDomTask(req.task, library))
         .then(
-          (result) => reply({ id: req.id, ok: true, result }),
+          (result) => {
+            // nobody will download or revoke a blob made for a worker that went away: free it now
+            if (!open && result.kind === 'export' && result.blobUrl) URL.revokeObjectURL(result.blobUrl);
+            reply({ id: req.id, ok: true, result });
+          },
           (e: unknown) => reply({ id: req.id, ok: false, error: errorText(e) }),
         );
     });
