@@ -252,7 +252,8 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
 
   const confirm = async () => {
     if (state.step !== 'preview') return;
-    const mine = run.current;
+    // a new run: a preview still on its way (the format was changed just before) is ignored
+    const mine = ++run.current;
     const { source } = state;
     setState({ ...state, step: 'importing' });
     const answer = await send('importLibrary', state.preview.format, source, mine);
@@ -317,6 +318,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         <select
           data-testid="import-format"
           value={format}
+          disabled={state.step === 'reading' || state.step === 'importing'}
           onChange={(e) => {
             const next = (e.currentTarget as HTMLSelectElement).value as ImportFormat;
             setFormat(next);
@@ -339,7 +341,15 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
             <progress max={100} value={Math.floor(progress * 100)} aria-label={t('libImportProgressLabel')} />
           </div>
         ) : null}
-        {state.step === 'preview' || state.step === 'importing' ? (
+        {state.step === 'reading' ? (
+        // a big file takes a while to hand over: it can be stopped (the upload is dropped)
+        <div class="actions">
+          <button type="button" data-testid="import-cancel" onClick={reset}>
+            {t('libImportCancel')}
+          </button>
+        </div>
+      ) : null}
+      {state.step === 'preview' || state.step === 'importing' ? (
           <div data-testid="import-preview">
             <p>
               {t('libImportPreview', [
@@ -367,6 +377,14 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
           </p>
         ) : null}
       </div>
+      {state.step === 'reading' ? (
+        // a big file takes a while to hand over: it can be stopped (the upload is dropped)
+        <div class="actions">
+          <button type="button" data-testid="import-cancel" onClick={reset}>
+            {t('libImportCancel')}
+          </button>
+        </div>
+      ) : null}
       {state.step === 'preview' || state.step === 'importing' ? (
         <div class="actions">
           <button

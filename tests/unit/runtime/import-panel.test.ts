@@ -194,6 +194,54 @@ describe('import panel: big files', () => {
     expect(await total()).toBe(0);
   });
 
+  it('Cancel while a big file is being handed over stops it: the upload dropped, no preview', async () => {
+    await act(async () => {
+      (await import('preact')).render(h(ImportPanel, { onImported: () => undefined }), root);
+    });
+    let pressed = false;
+    intercept = (type, data) => {
+      if (type === 'importUploadChunk' && data.index === 1 && !pressed) {
+        pressed = true;
+        expect((byId('import-format') as HTMLSelectElement).disabled).toBe(true);
+        void press('import-cancel');
+      }
+      return undefined;
+    };
+    await choose(new File([bigBackup(24, 600_000)], 'stop.json'));
+    await until('the cancel', () => pressed && !byId('import-progress'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(byId('import-preview')).toBeNull();
+    expect(of('importPreview')).toHaveLength(0);
+    await until('the upload dropped', () => stagedUploads() === 0);
+    expect((byId('import-format') as HTMLSelectElement).disabled).toBe(false);
+  });
+
+  it('a preview answer that arrives after Import was pressed is ignored (it cannot undo the import)', async () => {
+    await act(async () => {
+      (await import('preact')).render(h(ImportPanel, { onImported: () => undefined }), root);
+    });
+    await choose(new File([bigBackup(6, 700_000)], 'race.json'));
+    await until('the preview', () => !!byId('import-preview'));
+    // the format is changed (a new preview is asked) and Import pressed before that answer comes
+    let releasePreview: (() => void) | null = null;
+    intercept = (type) => (type === 'importPreview' ? new Promise((r) => (releasePreview = () => r({ ok: false, error: 'late preview' }))) : undefined);
+    const select = byId('import-format') as HTMLSelectElement;
+    await act(async () => {
+      select.value = 'json';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    intercept = null;
+    await press('import-confirm');
+    await until('the result', () => !!byId('import-result') || !!byId('import-failed'));
+    expect(byId('import-result')?.textContent).toContain('Imported 6;');
+    await act(async () => releasePreview!());
+    await new Promise((r) => setTimeout(r, 100));
+    expect(byId('import-failed')).toBeNull();
+    expect(byId('import-result')?.textContent).toContain('Imported 6;');
+    expect(of('importUploadStart')).toHaveLength(1);
+    expect(await total()).toBe(6);
+  });
+
   it('a small file still goes inline, in one message', async () => {
     await act(async () => {
       (await import('preact')).render(h(ImportPanel, { onImported: () => undefined }), root);
