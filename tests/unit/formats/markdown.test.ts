@@ -61,6 +61,16 @@ describe('Markdown zip export', () => {
     expect(link).toContain('[A link saved without content](<https://blog.example/link-only?utm_source=x>)');
   });
 
+  it('exports items saved at dates a zip cannot stamp (before 1980, after 2099) instead of failing', () => {
+    const items = [makeItem({ savedAt: '1975-06-01T00:00:00.000Z' }), makeItem({ savedAt: '2150-01-01T00:00:00.000Z' }), makeItem()];
+    const r = exportLibrary(items, 'markdown', { parseHtml }) as { bytes: Uint8Array };
+    const files = unzipSync(r.bytes);
+    expect(Object.keys(files).filter((n) => n.endsWith('.md'))).toHaveLength(3);
+    const text = Object.values(files).map((f) => strFromU8(f)).join('\n');
+    expect(text).toContain('2150-01-01');
+    expect(text).toContain('1975-06-01');
+  });
+
   it('gives safe, unique file names that open cleanly in Obsidian', () => {
     const titles = ['Same title', 'same TITLE', 'Same title', '../../etc/passwd', 'CON', '.hidden', 'a:b*c?d"e<f>g|h#i^j[k]l', '', '東'.repeat(120), 'Tab\there\u0001'];
     const files = mdFiles(titles.map((title) => makeItem({ title })));

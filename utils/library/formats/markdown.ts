@@ -299,6 +299,8 @@ export function itemToMarkdown(item: SavedItem, td: TurndownService, parseHtml?:
 }
 
 const MIN_ZIP_MS = Date.UTC(1980, 0, 2);
+/** a zip (DOS) date ends with 2107; fflate refuses years after 2099 */
+const MAX_ZIP_MS = Date.UTC(2099, 11, 31);
 
 /** One item's file in the zip: its unique name (`used` is updated), Markdown and mtime. */
 function markdownFile(
@@ -309,7 +311,7 @@ function markdownFile(
 ): { name: string; data: Uint8Array; mtime: Date | undefined } {
   const name = `${safeFileName(item.title || item.url, used)}.md`;
   const ms = Date.parse(item.savedAt);
-  const mtime = Number.isFinite(ms) && ms > MIN_ZIP_MS ? new Date(ms) : undefined;
+  const mtime = Number.isFinite(ms) && ms > MIN_ZIP_MS && ms < MAX_ZIP_MS ? new Date(ms) : undefined;
   return { name, data: strToU8(itemToMarkdown(item, td, parseHtml)), mtime };
 }
 
