@@ -16,7 +16,7 @@ import type { SavedItem } from '../types';
 import { exportBookmarks } from './bookmarks';
 import { exportCsv } from './csv';
 import { epubSteps, EpubWriter, exportEpub } from './epub';
-import { exportJson, exportJsonChunks } from './json';
+import { exportJson } from './json';
 import { exportMarkdownZip, MarkdownZipWriter, markdownZipSteps } from './markdown';
 import { runStepsAsync, type StepOptions } from './steps';
 import { EXPORT_FORMATS, type ExportFile, type ExportFormat, type ExportOptions, type ExportResult } from './types';
@@ -70,28 +70,6 @@ export async function exportLibraryAsync(
   return r;
 }
 
-/**
- * The export as the file's bytes (UTF-8 for text formats), ready to become a Blob: what the
- * download path uses. JSON is serialised and encoded item by item (./json.ts exportJsonChunks);
- * Markdown and EPUB run as in exportLibraryAsync.
- */
-export async function exportLibraryFileAsync(
-  items: SavedItem[],
-  format: ExportFormat,
-  opts: ExportOptions & StepOptions = {},
-): Promise<ExportFile> {
-  const now = opts.now ?? new Date();
-  if (format === 'json') {
-    opts.signal?.throwIfAborted();
-    const { chunks, bytes } = exportJsonChunks(items, now);
-    opts.onProgress?.(items.length, items.length);
-    return { filename: `lectern-${ymd(now)}.json`, mimeType: 'application/json', chunks, bytes };
-  }
-  const r = await exportLibraryAsync(items, format, { ...opts, now });
-  const data = 'text' in r ? new TextEncoder().encode(r.text) : r.bytes;
-  return { filename: r.filename, mimeType: r.mimeType, chunks: [data], bytes: data.length };
-}
-
 /** The exports that can be written batch by batch (see exportFileWriter). */
 export type StreamedExportFormat = 'markdown' | 'epub';
 
@@ -110,7 +88,7 @@ export interface ExportFileWriter {
  * The Markdown zip or EPUB of a library too large to hold at once (a download of 10,000
  * articles): items are added in batches (e.g. as the store's readBatches gives them) and each
  * is converted and compressed at once; the writer keeps only the compressed files. The file is
- * the one exportLibraryFileAsync makes for all the items in the order added — for EPUB given
+ * the one exportLibrary makes for all the items in the order added — for EPUB given
  * `lang: bookLanguage(items)` (./epub), which must be known before the first chapter.
  * `addBatchAsync` adds a batch giving the event loop a turn every `sliceMs`.
  */

@@ -112,13 +112,6 @@ export class JsonChunkWriter {
   }
 }
 
-/** exportJson's file as UTF-8 chunks (see JsonChunkWriter). */
-export function exportJsonChunks(items: SavedItem[], now: Date): { chunks: Uint8Array[]; bytes: number } {
-  const w = new JsonChunkWriter(now);
-  w.add(items);
-  return w.finish();
-}
-
 // ---------------------------------------------------------------- import
 
 function jsonSyntaxError(text: string, e: unknown): string {

@@ -11,7 +11,7 @@
  */
 import { sanitizeHtml } from '../../extract/sanitize';
 import { bookLanguage } from '../../library/formats/epub';
-import { addBatchAsync, exportFileWriter, exportLibraryAsync, exportLibraryFileAsync } from '../../library/formats/export';
+import { addBatchAsync, exportFileWriter, exportLibrary, exportLibraryAsync } from '../../library/formats/export';
 import { JsonChunkWriter } from '../../library/formats/json';
 import { ymd } from '../../library/formats/util';
 import { bytesToBase64 } from '../../library/formats/util';
@@ -56,6 +56,12 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         t[k] += now - mark;
         mark = now;
       };
+      /** the file's chunks → one Blob → the blob: URL the background downloads */
+      const download = (filename: string, mimeType: string, chunks: Uint8Array[], damaged: number): DomTaskResult => {
+        const blobUrl = URL.createObjectURL(new Blob(chunks as Uint8Array<ArrayBuffer>[], { type: mimeType }));
+        lap('blob');
+        return { kind: 'export', filename, mimeType, damaged, blobUrl, timings: t };
+      };
       if (task.blob && task.format === 'json') {
         // read in batches while writing: never all 10,000 bodies in memory, reads overlap writes
         const now = new Date();
@@ -70,9 +76,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         }
         const { chunks } = w.finish();
         lap('write');
-        const blobUrl = URL.createObjectURL(new Blob(chunks as Uint8Array<ArrayBuffer>[], { type: 'application/json' }));
-        lap('blob');
-        return { kind: 'export', filename: `lectern-${ymd(now)}.json`, mimeType: 'application/json', damaged, blobUrl, timings: t };
+        return download(`lectern-${ymd(now)}.json`, 'application/json', chunks, damaged);
       }
       if (task.blob && (task.format === 'markdown' || task.format === 'epub')) {
         // read in batches while converting, each article compressed into the zip as it is
@@ -92,24 +96,21 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         }
         const file = w.finish();
         lap('write');
-        const url = URL.createObjectURL(new Blob(file.chunks as Uint8Array<ArrayBuffer>[], { type: file.mimeType }));
-        lap('blob');
-        return { kind: 'export', filename: file.filename, mimeType: file.mimeType, damaged, blobUrl: url, timings: t };
+        return download(file.filename, file.mimeType, file.chunks, damaged);
       }
       // CSV and bookmarks carry no article text: no bodies are read for them
       const withHtml = task.format !== 'csv' && task.format !== 'bookmarks';
       const { items, damaged } = await library().getMany(ids, { html: withHtml });
       lap('read');
+      if (task.blob) {
+        // CSV, bookmarks: a few MB of text
+        const file = exportLibrary(items, task.format);
+        const text = 'text' in file ? file.text : '';
+        lap('write');
+        return download(file.filename, file.mimeType, [new TextEncoder().encode(text)], damaged.length);
+      }
       const parser = new DOMParser();
       const opts = { parseHtml: (html: string) => parser.parseFromString(html, 'text/html') };
-      if (task.blob) {
-        // the file's bytes in chunks → one Blob: the export never exists as one huge string
-        const file = await exportLibraryFileAsync(items, task.format, opts);
-        lap('write');
-        const url = URL.createObjectURL(new Blob(file.chunks as Uint8Array<ArrayBuffer>[], { type: file.mimeType }));
-        lap('blob');
-        return { kind: 'export', filename: file.filename, mimeType: file.mimeType, damaged: damaged.length, blobUrl: url, timings: t };
-      }
       const file = await exportLibraryAsync(items, task.format, opts);
       const head = { kind: 'export' as const, filename: file.filename, mimeType: file.mimeType, damaged: damaged.length };
       return { ...head, ...('text' in file ? { text: file.text } : { base64: bytesToBase64(file.bytes) }) };
