@@ -479,7 +479,7 @@ describe('withDom in Chrome MV3 (offscreen document)', () => {
     const lib = () => new Library({ indexedDB: new IDBFactory() });
     const a = withDom(sanitizeTask('<p>1</p>'), lib);
     const b = withDom(sanitizeTask('<p>2</p>'), lib);
-    const failures = Promise.all([expect(a).rejects.toThrow(/offscreen document closed/), expect(b).rejects.toThrow(/offscreen document closed/)]);
+    const failures = Promise.all([expect(a).rejects.toThrow(/background stopped before this step finished/), expect(b).rejects.toThrow(/background stopped before this step finished/)]);
     await until(() => fake.requests.length === 2);
     await fake.offscreen.closeDocument(); // e.g. closed from outside, or crashed
     await failures;
@@ -495,7 +495,7 @@ describe('withDom in Chrome MV3 (offscreen document)', () => {
     const fake = fakeOffscreen((task) => (hang ? new Promise(() => undefined) : cleanOf(task)));
     const lib = () => new Library({ indexedDB: new IDBFactory() });
     const a = withDom(sanitizeTask('<p>1</p>'), lib);
-    const failed = expect(a).rejects.toThrow(/offscreen document closed.*message port closed/i);
+    const failed = expect(a).rejects.toThrow(/background stopped before this step finished.*message port closed/i);
     await until(() => fake.requests.length === 1);
     fake.ports[0].drop('The message port closed before a response was received.');
     await failed;

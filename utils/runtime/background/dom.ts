@@ -179,7 +179,7 @@ function adopt(port: Port): Connection {
     if (connection === conn) connection = null;
     // the document is gone, and with it the blob URLs it made
     liveBlobs.clear();
-    const error = `The offscreen document closed before it answered${why ? ` (${why})` : ''}. Please try again.`;
+    const error = `Lectern's background stopped before this step finished${why ? ` (${why})` : ''}. Please try again.`;
     for (const call of conn.calls.values()) call.reject(new Error(error));
     conn.calls.clear();
   });

@@ -171,7 +171,7 @@ export function uploadEnd(id: string, chunks: number, length: number): ImportUpl
     staged.data = staged.chunks.join('');
   } catch {
     // past the engine's longest string (~512 Mi characters in Chrome)
-    return poison(id, staged, `The file is too big to import in one go (${Math.round(length / 1024 / 1024)} million characters): split it into smaller files.`);
+    return poison(id, staged, `The file is too big to import in one go (${Math.round(length / 1e6)} million characters): split it into smaller files.`);
   }
   staged.chunks = [];
   touch(id, staged);
