@@ -341,15 +341,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
             <progress max={100} value={Math.floor(progress * 100)} aria-label={t('libImportProgressLabel')} />
           </div>
         ) : null}
-        {state.step === 'reading' ? (
-        // a big file takes a while to hand over: it can be stopped (the upload is dropped)
-        <div class="actions">
-          <button type="button" data-testid="import-cancel" onClick={reset}>
-            {t('libImportCancel')}
-          </button>
-        </div>
-      ) : null}
-      {state.step === 'preview' || state.step === 'importing' ? (
+        {state.step === 'preview' || state.step === 'importing' ? (
           <div data-testid="import-preview">
             <p>
               {t('libImportPreview', [

@@ -203,6 +203,9 @@ describe('import panel: big files', () => {
       if (type === 'importUploadChunk' && data.index === 1 && !pressed) {
         pressed = true;
         expect((byId('import-format') as HTMLSelectElement).disabled).toBe(true);
+        // one Cancel, a real button outside the live status region
+        expect(root.querySelectorAll('[data-testid="import-cancel"]')).toHaveLength(1);
+        expect(byId('import-cancel')?.closest('[role="status"]')).toBeNull();
         void press('import-cancel');
       }
       return undefined;
