@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { bookLanguage, epubWriter, exportEpub } from '../../../utils/library/formats/epub';
 import { exportFileWriter } from '../../../utils/library/formats/export';
 import type { SavedItem } from '../../../utils/library/types';
-import { GIF_1PX, makeItem, parseHtml, PNG_1PX, variedItems } from './helpers';
+import { GIF_1PX, makeItem, parseHtml, PNG_1PX, variedItems, retained } from './helpers';
 
 const now = new Date('2026-11-29T10:00:00Z');
 const identifier = 'urn:uuid:00000000-0000-4000-8000-000000000001';
@@ -139,32 +139,3 @@ describe('EPUB written batch by batch', () => {
   });
 });
 
-/**
- * Everything an object holds (own properties, private fields included, array/Map/Set members,
- * recursively): for tests that a streaming writer keeps no articles, by its structure.
- * Typed arrays are counted (their bytes), not searched.
- */
-function retained(root: unknown): { objects: Set<object>; strings: string[]; bytes: number } {
-  const objects = new Set<object>();
-  const strings: string[] = [];
-  let bytes = 0;
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const v = stack.pop();
-    if (typeof v === 'string') strings.push(v);
-    if (v === null || (typeof v !== 'object' && typeof v !== 'function') || objects.has(v)) continue;
-    objects.add(v);
-    if (ArrayBuffer.isView(v)) {
-      bytes += v.byteLength;
-      continue;
-    }
-    if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
-    else if (v instanceof Set) for (const x of v) stack.push(x);
-    if (typeof v === 'function') continue;
-    for (const k of Object.getOwnPropertyNames(v)) {
-      const d = Object.getOwnPropertyDescriptor(v, k);
-      if (d && 'value' in d) stack.push(d.value);
-    }
-  }
-  return { objects, strings, bytes };
-}

@@ -2,7 +2,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { exportFileWriter, exportLibrary } from '../../../utils/library/formats/export';
 import { exportMarkdownZip, markdownZipWriter } from '../../../utils/library/formats/markdown';
-import { makeItem, parseHtml, variedItems } from './helpers';
+import { makeItem, parseHtml, variedItems, retained } from './helpers';
 
 const concat = (chunks: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -88,32 +88,3 @@ describe('Markdown zip written batch by batch', () => {
   });
 });
 
-/**
- * Everything an object holds (own properties, private fields included, array/Map/Set members,
- * recursively): for tests that a streaming writer keeps no articles, by its structure.
- * Typed arrays are counted (their bytes), not searched.
- */
-function retained(root: unknown): { objects: Set<object>; strings: string[]; bytes: number } {
-  const objects = new Set<object>();
-  const strings: string[] = [];
-  let bytes = 0;
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const v = stack.pop();
-    if (typeof v === 'string') strings.push(v);
-    if (v === null || (typeof v !== 'object' && typeof v !== 'function') || objects.has(v)) continue;
-    objects.add(v);
-    if (ArrayBuffer.isView(v)) {
-      bytes += v.byteLength;
-      continue;
-    }
-    if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
-    else if (v instanceof Set) for (const x of v) stack.push(x);
-    if (typeof v === 'function') continue;
-    for (const k of Object.getOwnPropertyNames(v)) {
-      const d = Object.getOwnPropertyDescriptor(v, k);
-      if (d && 'value' in d) stack.push(d.value);
-    }
-  }
-  return { objects, strings, bytes };
-}
