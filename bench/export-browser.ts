@@ -23,15 +23,13 @@
  *    sampled every 100 ms during each export; printed as peak and as peak minus the idle level
  *    just before it.
  */
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fmtMs, makeArticle, percentile } from './lib/articles';
-import { LAUNCH_FLAGS } from '../tests/e2e/paths';
-import { arg, CHROMIUM, findWorker, ROOT } from './lib/cli';
+import { arg, CHROMIUM, findWorker, launchWithExtension, ROOT } from './lib/cli';
 
 
 const N = Number(arg('n', '10000'));
@@ -107,13 +105,7 @@ async function main(): Promise<void> {
   console.log(`bench:export (browser) — ${new Date().toISOString()} — ${version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   console.log(`build: ${path.relative(ROOT, src)} (built ${fs.statSync(path.join(src, 'manifest.json')).mtime.toISOString()}); library: ${N} generated articles of ~${SIZE} chars of HTML, seed ${SEED}\n`);
 
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: false, // '--headless=new' is passed explicitly
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: LAUNCH_FLAGS(ext),
-    acceptDownloads: true,
-  });
+  const ctx = await launchWithExtension(profile, ext, { acceptDownloads: true });
   const cleanup = async () => {
     await ctx.close().catch(() => {});
     if (!reuse) fs.rmSync(tmp, { recursive: true, force: true });
@@ -122,7 +114,6 @@ async function main(): Promise<void> {
     console.error(`\nbench:export (browser): global timeout (${TIMEOUT_S} s) — stopping`);
     void cleanup().finally(() => process.exit(2));
   }, TIMEOUT_S * 1000);
-  await ctx.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
   let failed = false;
   try {
     const sw = await findWorker(ctx);

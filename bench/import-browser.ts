@@ -22,14 +22,12 @@
  *    offscreen document, including the messages to it), IndexedDB write (one transaction, which
  *    includes deriving text and the search index).
  */
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fmtMB, makeArticle } from './lib/articles';
-import { LAUNCH_FLAGS } from '../tests/e2e/paths';
-import { arg, CHROMIUM, findWorker, ROOT } from './lib/cli';
+import { arg, CHROMIUM, findWorker, launchWithExtension, ROOT } from './lib/cli';
 
 
 const N = Number(arg('n', '10000'));
@@ -75,15 +73,7 @@ async function main(): Promise<void> {
   const gen = writeBackup(file);
   console.log(`file: ${N} generated articles (bench/lib/articles.ts, seed ${SEED}, ~${SIZE} chars of HTML each) = ${fmtMB(gen.bytes)} (${gen.bytes} bytes), written in ${s(gen.ms)}\n`);
 
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: false, // '--headless=new' is passed explicitly
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: LAUNCH_FLAGS(ext),
-    viewport: { width: 1280, height: 800 },
-    locale: 'en-US',
-    timezoneId: 'UTC',
-  });
+  const ctx = await launchWithExtension(profile, ext);
   const cleanup = async () => {
     await ctx.close().catch(() => {});
     if (process.argv.includes('--keep-file')) console.log(`file kept: ${file}`);

@@ -30,14 +30,12 @@
  *
  * It stops by itself: every step has a timeout and the whole run a global one (--timeout s).
  */
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { articlePage, fmtMs, makeArticle, percentile, searchQueries } from './lib/articles';
-import { LAUNCH_FLAGS } from '../tests/e2e/paths';
-import { arg, CHROMIUM, findWorker, ROOT } from './lib/cli';
+import { arg, CHROMIUM, findWorker, launchWithExtension, ROOT } from './lib/cli';
 
 
 const N = Number(arg('n', '10000'));
@@ -92,16 +90,7 @@ async function main(): Promise<void> {
   console.log(`build: ${path.relative(ROOT, src) || src} (built ${fs.statSync(path.join(src, 'manifest.json')).mtime.toISOString()}), ${os.cpus().length} CPUs, load average ${load}`);
   console.log(`library: ${N} generated articles of ~${SIZE} chars of HTML, seed ${SEED}; runs ${RUNS}, queries ${QUERIES}, saves ${SAVES}\n`);
 
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: false, // '--headless=new' is passed explicitly
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: LAUNCH_FLAGS(ext),
-    viewport: { width: 1280, height: 800 },
-    locale: 'en-US',
-    timezoneId: 'UTC',
-    ignoreHTTPSErrors: true,
-  });
+  const ctx = await launchWithExtension(profile, ext, { ignoreHTTPSErrors: true });
   const cleanup = async () => {
     await ctx.close().catch(() => {});
     if (!process.argv.includes('--keep-profile')) fs.rmSync(tmp, { recursive: true, force: true });
@@ -111,7 +100,6 @@ async function main(): Promise<void> {
     void cleanup().finally(() => process.exit(2));
   }, TIMEOUT_S * 1000);
 
-  await ctx.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
   // pages served by route; everything else is refused and counted
   const served = new Map<string, string>();
   const unexpected: string[] = [];
