@@ -1009,7 +1009,8 @@ export class Library {
    * The same items as getMany, in batches of `batch` (default 250), each batch's bodies read in
    * a transaction of its own while the caller works on the previous batch: an export of 10,000
    * articles never holds them all, and the reads overlap the writing. Damaged records are
-   * reported with the batch where they are met (those of the row cache with the first batch).
+   * reported with the batch where they are met (those of the row cache with the first batch);
+   * an item deleted since the export began is left out.
    */
   async *readBatches(
     ids?: string[],
@@ -1026,10 +1027,19 @@ export class Library {
     }
     const size = Math.max(1, options.batch ?? 250);
     const db = await this.db();
+    /** a batch's bodies, and whether each row is still saved (a long export outlives deletes) */
+    const GONE = Symbol('gone');
     const read = (part: ItemRow[]): Promise<unknown[]> => {
       try {
-        const store = db.transaction('bodies', 'readonly').objectStore('bodies');
-        return Promise.all(part.map((r) => store.get(r.id))).catch((e: unknown) => {
+        const tx = db.transaction(['items', 'bodies'], 'readonly');
+        const items = tx.objectStore('items');
+        const store = tx.objectStore('bodies');
+        return Promise.all(
+          part.map(async (r) => {
+            const [key, body] = await Promise.all([items.getKey(r.id), store.get(r.id)]);
+            return key === undefined ? GONE : body;
+          }),
+        ).catch((e: unknown) => {
           throw readError(e);
         });
       } catch (e) {
@@ -1063,6 +1073,7 @@ export class Library {
         const json: Uint8Array[] = [];
         part.forEach((r, i) => {
           const raw = bodies[i];
+          if (raw === GONE) return;
           const b = raw === undefined ? null : validateBodyJson(raw);
           if (b && !b.ok) return void damaged.push({ id: r.id, error: b.error, store: 'bodies' });
           items.push({ ...toItemRow(r), html: '' });
@@ -1072,6 +1083,7 @@ export class Library {
       } else {
         part.forEach((r, i) => {
           const raw = bodies[i];
+          if (raw === GONE) return;
           if (raw === undefined) return void items.push({ ...toItemRow(r), html: '' });
           const b = validateBody(raw);
           if (b.ok) items.push({ ...toItemRow(r), html: b.value.html });

@@ -351,6 +351,20 @@ describe('Library: findSaved and getMany', () => {
     const some: string[] = [];
     for await (const b of lib.readBatches([ids[0], 'nope', ids[5]], { batch: 1 })) some.push(...b.items.map((i) => i.id));
     expect(some).toEqual([ids[5], ids[0]].filter((id) => all.items.some((i) => i.id === id)).sort((x, y) => all.items.findIndex((i) => i.id === x) - all.items.findIndex((i) => i.id === y)));
+    // an item deleted while the export runs is left out (not written with empty text)
+    const seen: string[] = [];
+    const damaged: string[] = [];
+    let deleted = false;
+    for await (const b of lib.readBatches(undefined, { batch: 1, ahead: 1, bodyAs: 'json' })) {
+      seen.push(...b.items.map((i) => i.id));
+      damaged.push(...b.damaged.map((d) => d.id));
+      if (!deleted) {
+        deleted = true;
+        await lib.delete([all.items[3]!.id]);
+      }
+    }
+    expect(seen).toEqual(all.items.map((i) => i.id).filter((id) => id !== all.items[3]!.id));
+    expect(damaged).toEqual([]); // gone is not damaged
     // an empty library: one empty batch
     const { lib: empty } = freshLibrary();
     const out = [];
