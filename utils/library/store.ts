@@ -1027,24 +1027,27 @@ export class Library {
     }
     const size = Math.max(1, options.batch ?? 250);
     const db = await this.db();
-    /** a batch's bodies, and whether each row is still saved (a long export outlives deletes) */
-    const GONE = Symbol('gone');
     const read = (part: ItemRow[]): Promise<unknown[]> => {
       try {
-        const tx = db.transaction(['items', 'bodies'], 'readonly');
-        const items = tx.objectStore('items');
-        const store = tx.objectStore('bodies');
-        return Promise.all(
-          part.map(async (r) => {
-            const [key, body] = await Promise.all([items.getKey(r.id), store.get(r.id)]);
-            return key === undefined ? GONE : body;
-          }),
-        ).catch((e: unknown) => {
+        const store = db.transaction('bodies', 'readonly').objectStore('bodies');
+        return Promise.all(part.map((r) => store.get(r.id))).catch((e: unknown) => {
           throw readError(e);
         });
       } catch (e) {
         return Promise.reject(readError(e));
       }
+    };
+    /**
+     * A long export outlives deletes: a body missing where the row had content means the item
+     * was deleted meanwhile (row and body go in one transaction) — only then is the row cache
+     * caught up and the batch's gone rows left out. (An item without content deleted meanwhile
+     * is still written: a link.)
+     */
+    const GONE = Symbol('gone');
+    const stillSaved = async (part: ItemRow[], bodies: unknown[]): Promise<unknown[]> => {
+      if (part.every((r, i) => bodies[i] !== undefined || !r.hasContent)) return bodies;
+      const now = await this.sync();
+      return part.map((r, i) => (now.rows.has(r.id) ? bodies[i] : GONE));
     };
     const ask = (part: ItemRow[]): Promise<unknown[]> => {
       const p = read(part);
@@ -1064,8 +1067,9 @@ export class Library {
     for (let start = 0; start < rows.length || start === 0; start += size) {
       const part = rows.slice(start, start + size);
       fill();
-      const bodies = await pending.shift()!;
+      const got = await pending.shift()!;
       fill();
+      const bodies = await stillSaved(part, got);
       const items: SavedItem[] = [];
       const damaged: DamagedRecord[] = start === 0 ? first : [];
       if (options.bodyAs === 'json') {
