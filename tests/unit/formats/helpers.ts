@@ -1,5 +1,6 @@
 /** Shared test data for the format tests (fictional articles). */
 import { JSDOM } from 'jsdom';
+import { expect } from 'vitest';
 import type { SavedItem } from '../../../utils/library/types';
 
 /** What the extension passes in a page/popup: DOMParser (here jsdom's, one window for all). */
@@ -143,4 +144,28 @@ export function retained(root: unknown): { objects: Set<object>; strings: string
     }
   }
   return { objects, strings, bytes };
+}
+
+/** A file's chunks (what a download's Blob is made of) as one byte array. */
+export function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * A streaming export writer that was given `added` (articles whose html contains `marker`) holds
+ * none of them, no string of their html, and only compressed bytes: some, but less than 1/20 of
+ * their (repetitive) html.
+ */
+export function expectHoldsNoArticles(writer: unknown, added: SavedItem[], marker: string): void {
+  const r = retained(writer);
+  expect(r.strings.filter((s) => s.includes(marker))).toEqual([]);
+  expect(added.filter((i) => r.objects.has(i))).toEqual([]);
+  expect(r.bytes).toBeGreaterThan(0);
+  expect(r.bytes).toBeLessThan(added.reduce((n, i) => n + i.html.length, 0) / 20);
 }

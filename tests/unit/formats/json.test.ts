@@ -6,7 +6,7 @@ import { Utf8Chunks } from '../../../utils/library/formats/util';
 import { JsonChunkWriter } from '../../../utils/library/formats/json';
 import { encodeBodyJson } from '../../../utils/library/schema';
 import type { SavedItem } from '../../../utils/library/types';
-import { err, fixtureText, makeItem, ok, variedItems } from './helpers';
+import { concat, err, fixtureText, makeItem, ok, variedItems } from './helpers';
 
 const now = new Date('2026-11-29T12:34:56.789Z');
 
@@ -96,16 +96,6 @@ describe('Lectern JSON export', () => {
 });
 
 describe('Lectern JSON export as file bytes (the download path)', () => {
-  const concat = (chunks: Uint8Array[]): Uint8Array => {
-    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  };
-
   it("is exportJson's text as UTF-8, byte for byte: non-Latin text, emoji, lone surrogates, empty library", () => {
     const items = [
       ...variedItems(),
