@@ -56,6 +56,8 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         t[k] += now - mark;
         mark = now;
       };
+      let parser: DOMParser | null = null;
+      const parseHtml = (html: string) => (parser ??= new DOMParser()).parseFromString(html, 'text/html');
       /** the file's chunks → one Blob → the blob: URL the background downloads */
       const download = (filename: string, mimeType: string, chunks: Uint8Array[], damaged: number): DomTaskResult => {
         const blobUrl = URL.createObjectURL(new Blob(chunks as Uint8Array<ArrayBuffer>[], { type: mimeType }));
@@ -81,8 +83,6 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
       if (task.blob && (task.format === 'markdown' || task.format === 'epub')) {
         // read in batches while converting, each article compressed into the zip as it is
         // converted: never all bodies nor all converted files in memory, only the compressed file
-        const parser = new DOMParser();
-        const parseHtml = (html: string) => parser.parseFromString(html, 'text/html');
         // the EPUB's language is the most common among all items: from their rows (no bodies read)
         const lang = task.format === 'epub' ? bookLanguage((await library().getMany(ids, { html: false })).items) : undefined;
         const w = exportFileWriter(task.format, { now: new Date(), parseHtml, lang });
@@ -109,9 +109,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         lap('write');
         return download(file.filename, file.mimeType, [new TextEncoder().encode(text)], damaged.length);
       }
-      const parser = new DOMParser();
-      const opts = { parseHtml: (html: string) => parser.parseFromString(html, 'text/html') };
-      const file = await exportLibraryAsync(items, task.format, opts);
+      const file = await exportLibraryAsync(items, task.format, { parseHtml });
       const head = { kind: 'export' as const, filename: file.filename, mimeType: file.mimeType, damaged: damaged.length };
       return { ...head, ...('text' in file ? { text: file.text } : { base64: bytesToBase64(file.bytes) }) };
     }
