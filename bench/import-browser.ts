@@ -162,6 +162,16 @@ async function main(): Promise<void> {
     await result.or(failed).waitFor({ timeout: TIMEOUT_S * 1000 });
     if (await failed.count()) throw new Error(`import failed: ${await failed.textContent()}`);
     console.log(`result: ${(await result.textContent())?.trim()}\n`);
+    // the imported bodies are sanitised and indexed after the import (Library.cleanPending):
+    // wait until none is pending
+    const drained = await page.evaluate(async () => {
+      const api = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; pending?: number }> } } }).chrome.runtime;
+      for (;;) {
+        const r = await api.sendMessage({ lectern: 1, type: 'libraryStats', data: {} });
+        if (r?.ok && r.pending === 0) return performance.now();
+        await new Promise((res) => setTimeout(res, 250));
+      }
+    });
 
     const bench = await page.evaluate(() => (globalThis as unknown as { __bench: { messages: Array<{ type: string; start: number; end: number; ok: boolean; error?: string }>; marks: Record<string, number> } }).__bench);
     const bg = await (await findWorker(ctx)).evaluate(() =>
@@ -191,8 +201,8 @@ async function main(): Promise<void> {
     console.log('Import click → "Imported" shown         ', ms(resultAt - tClick));
     console.log('  importLibrary message                ', ms(imp ? imp.end - imp.start : undefined));
     console.log('    parse (background)                 ', ms(bg.parse));
-    console.log('    sanitise (offscreen, DOMPurify)    ', ms(bg.sanitize));
     console.log('    IndexedDB write (one transaction)  ', ms(bg.write));
+    console.log('then: sanitised + indexed (all pending)', ms(drained - resultAt), `(the background's drain: ${ms(bg.clean)})`);
     // (offscreen tasks go over a port of their own since 2026-11-29; before, runtime.sendMessage
     // delivered every sanitise batch to this page too)
     console.log(`  offscreen messages the library page received: ${seen.count}${seen.count ? ` (${(seen.chars / 1024 / 1024).toFixed(0)} MB of HTML)` : ''}`);

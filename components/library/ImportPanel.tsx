@@ -140,6 +140,38 @@ export async function uploadImportFile(
   return { ok: true, upload };
 }
 
+/** How often the panel asks how many imported articles still wait to be sanitised and indexed. */
+export const PENDING_POLL_MS = 1000;
+
+/**
+ * After an import: the number of imported articles the background is still sanitising and
+ * indexing (libraryStats.pending), asked every PENDING_POLL_MS while `active`; null before the
+ * first answer.
+ */
+function usePending(active: boolean): number | null {
+  const [pending, setPending] = useState<number | null>(null);
+  useEffect(() => {
+    if (!active) {
+      setPending(null);
+      return;
+    }
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const poll = async () => {
+      const r = await ask('libraryStats', {});
+      if (stopped) return;
+      if (r.ok) setPending(r.pending);
+      if (!r.ok || r.pending > 0) timer = setTimeout(() => void poll(), PENDING_POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [active]);
+  return pending;
+}
+
 function ErrorList({ errors }: { errors: Array<{ line: number; message: string; file?: string }> }) {
   if (!errors.length) return null;
   return (
@@ -175,6 +207,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
   /** bumped by every new file / Cancel: answers for an older one are ignored */
   const run = useRef(0);
   const id = useId();
+  const pending = usePending(state.step === 'done' && state.imported > 0);
 
   const dropStaged = () => {
     const upload = staged.current;
@@ -360,6 +393,8 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         {state.step === 'done' ? (
           <div data-testid="import-result">
             <p>{t('libImportDone', [state.imported, state.skipped])}</p>
+            {/* announced once, when done (a count that changed every second would chatter) */}
+            {pending === 0 ? <p data-testid="import-indexed">{t('libImportIndexed')}</p> : null}
             <ErrorList errors={state.errors} />
           </div>
         ) : null}
@@ -369,6 +404,12 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
           </p>
         ) : null}
       </div>
+      {state.step === 'done' && pending ? (
+        // outside the live region: the count moves every second
+        <p class="muted" data-testid="import-indexing">
+          {t('libImportIndexing', pending)}
+        </p>
+      ) : null}
       {state.step === 'reading' ? (
         // a big file takes a while to hand over: it can be stopped (the upload is dropped)
         <div class="actions">

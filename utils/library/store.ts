@@ -9,7 +9,8 @@
  *               still read — schema.ts) — read only by get()/exports, never by list()
  *   segments    the body-word index as immutable, compact segments (search.ts); a save adds a
  *               small one in its own transaction, the Library merges them in the background
- *   meta        'rev' → number, incremented by every write; 'count' → exact number of entries
+ *   meta        'rev' → number, incremented by every write; 'count' → exact number of entries;
+ *               'pending' → ids of imported bodies not yet sanitised and indexed (see below)
  *   changes     { seq: rev, ids } — the last 500 writes, so another Library instance (another
  *               tab or context) catches up by reading only the changed rows
  *   quarantine  records of an older database that could not be migrated, kept, not lost
@@ -25,6 +26,13 @@
  * as a bare link, never replaces saved content), while what the user made of the entry is kept:
  * the first `savedAt` (its place in the newest-first list), tags (new tags are added), archived,
  * read, progress and favourite (a new `favourite: true` sticks). `updatedAt` becomes now.
+ *
+ * Imports write untrusted bodies as they are (`saveMany(…, { untrusted: true })`): the body is kept
+ * as `{ id, html, raw: rev }`, left out of the body-word index, and its id added to meta
+ * 'pending'; `cleanPending` (run where a DOM is) later sanitises and indexes them in batches.
+ * Anything that shows a body sanitises it again anyway (setSanitizedContent), and exports wait
+ * for the pending bodies first (utils/runtime/background/library.ts), so a raw body is never
+ * shown nor exported as it is; until it is cleaned, its words are not found by search.
  *
  * Why IndexedDB and not storage.local (measured in Chromium 156 with a throw-away extension,
  * 10,000 articles of ~30 KB, on a shared 2-core machine under load ≈ 12, so absolute numbers
@@ -229,6 +237,8 @@ export interface LibraryStats {
   publishers: Array<{ name: string; count: number }>;
   damaged: DamagedRecord[];
   schemaVersion: number;
+  /** imported bodies not yet sanitised and indexed (their words are not found by search yet) */
+  pending: number;
 }
 
 export interface LibraryOptions {
@@ -272,7 +282,8 @@ export function articleToSaveInput(a: Article): SaveInput {
 
 interface Prepared {
   row: Omit<StoredRow, 'id'>;
-  body: Omit<StoredBody, 'id'>;
+  /** `raw`: untrusted html, stored as it is and left for cleanPending */
+  body: Omit<StoredBody, 'id'> & { raw?: boolean };
   terms: string[];
   original: string | null;
   others: string[];
@@ -318,13 +329,15 @@ function fallbackTitle(url: string): string {
   }
 }
 
-function prepare(input: SaveInput, now: string): Prepared {
+function prepare(input: SaveInput, now: string, untrusted = false): Prepared {
   if (!input || typeof input !== 'object') throw new LibraryError('invalid-input', 'Nothing to save.');
   const url = str(input.url);
   if (!url) throw new LibraryError('invalid-input', 'An item needs a URL.');
   const html = typeof input.html === 'string' ? input.html : '';
   const hasContent = html.trim().length > 0;
-  const text = hasContent ? (typeof input.text === 'string' && input.text ? input.text : htmlToText(html)) : '';
+  // untrusted html is indexed later (cleanPending): its text is only needed for a missing count or excerpt
+  const needText = hasContent && (!untrusted || !(typeof input.words === 'number' && input.words >= 0) || typeof input.excerpt !== 'string');
+  const text = needText ? (typeof input.text === 'string' && input.text ? input.text : htmlToText(html)) : '';
   const words = hasContent
     ? typeof input.words === 'number' && input.words >= 0 ? Math.round(input.words) : countWords(text)
     : 0;
@@ -368,8 +381,8 @@ function prepare(input: SaveInput, now: string): Prepared {
   };
   return {
     row,
-    body: { html: hasContent ? html : '' },
-    terms: hasContent ? indexTerms(`${text}\n${excerpt}`) : [],
+    body: { html: hasContent ? html : '', ...(untrusted && hasContent ? { raw: true } : {}) },
+    terms: hasContent && !(untrusted && hasContent) ? indexTerms(`${text}\n${excerpt}`) : [],
     original: keys.original,
     others: keys.others,
     titleFromUrl: str(input.title) === null,
@@ -463,19 +476,25 @@ interface WriteCtx {
   /** entries added (+) or removed (−) by this write; `count` in meta is kept exact */
   countDelta: number;
   countReset: boolean;
+  /** ids of untrusted bodies this write stored raw (added to meta 'pending') */
+  pending: string[];
 }
 
 async function beginWrite(tx: WriteTx): Promise<WriteCtx> {
   const meta = tx.objectStore('meta');
   const rev = (((await meta.get('rev')) as number | undefined) ?? 0) + 1;
   await meta.put(rev, 'rev');
-  return { tx, rev, indexed: [], countDelta: 0, countReset: false };
+  return { tx, rev, indexed: [], countDelta: 0, countReset: false, pending: [] };
 }
 
 /** Finish a write: one segment for the bodies it indexed, and the change log entry. */
 async function endWrite(ctx: WriteCtx, ids: string[] | '*'): Promise<number> {
   const { tx, rev } = ctx;
   if (ctx.indexed.length) await tx.objectStore('segments').add(buildSegment(ctx.indexed));
+  if (ctx.pending.length) {
+    const meta = tx.objectStore('meta');
+    await meta.put([...pendingIds(await meta.get('pending')), ...ctx.pending], 'pending');
+  }
   if (ctx.countDelta || ctx.countReset) {
     const meta = tx.objectStore('meta');
     const stored = ctx.countReset ? 0 : ((await meta.get('count')) as number | undefined);
@@ -489,9 +508,31 @@ async function endWrite(ctx: WriteCtx, ids: string[] | '*'): Promise<number> {
   return ctx.indexed.length ? tx.objectStore('segments').count() : 0;
 }
 
-async function putBody(ctx: WriteCtx, id: string, body: Omit<StoredBody, 'id'>, terms: string[]): Promise<void> {
+async function putBody(ctx: WriteCtx, id: string, body: Prepared['body'], terms: string[]): Promise<void> {
+  if (body.raw) {
+    // as it came: sanitised and indexed later by cleanPending; `raw` tells this version apart
+    await ctx.tx.objectStore('bodies').put({ id, html: body.html, raw: ctx.rev } satisfies RawBody);
+    ctx.pending.push(id);
+    return;
+  }
   await ctx.tx.objectStore('bodies').put({ id, json: encodeBodyJson(body.html) } satisfies StoredBodyJson);
   ctx.indexed.push({ id, seq: ctx.rev, terms });
+}
+
+/** An imported body not yet sanitised nor indexed; `raw` is the revision that wrote it. */
+interface RawBody {
+  id: string;
+  html: string;
+  raw: number;
+}
+
+function isRawBody(x: unknown): x is RawBody {
+  return !!x && typeof x === 'object' && typeof (x as RawBody).html === 'string' && typeof (x as RawBody).raw === 'number';
+}
+
+/** meta 'pending' → its ids (anything else: none). */
+function pendingIds(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((id): id is string => typeof id === 'string') : [];
 }
 
 function originalOf(r: { source: { url: string | null } | null }): string | null {
@@ -849,12 +890,14 @@ export class Library {
    * Save many items in ONE transaction (imports): all are written, or, on any failure, none.
    * `ifExists: 'skip'` keeps an already saved entry untouched (`skipped: true`).
    * Throws LibraryError('invalid-input') naming the index of a bad input before writing anything.
+   * `untrusted` (imports): the html is not sanitised yet — it is stored as it is, its words are
+   * not indexed, and it waits in meta 'pending' for `cleanPending`.
    */
-  async saveMany(inputs: SaveInput[], options: { ifExists?: 'update' | 'skip' } = {}): Promise<SaveManyResult[]> {
+  async saveMany(inputs: SaveInput[], options: { ifExists?: 'update' | 'skip'; untrusted?: boolean } = {}): Promise<SaveManyResult[]> {
     const now = this.now();
     const prepared = inputs.map((input, i) => {
       try {
-        return prepare(input, now);
+        return prepare(input, now, options.untrusted === true);
       } catch (e) {
         throw new LibraryError('invalid-input', `Item ${i + 1}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
@@ -963,12 +1006,92 @@ export class Library {
     });
   }
 
+  /** How many imported bodies wait to be sanitised and indexed (`cleanPending`). */
+  async pendingCount(): Promise<number> {
+    const db = await this.db();
+    try {
+      return pendingIds(await db.transaction('meta', 'readonly').objectStore('meta').get('pending')).length;
+    } catch (e) {
+      throw readError(e);
+    }
+  }
+
+  /**
+   * Sanitise and index up to `limit` of the imported bodies waiting in meta 'pending' (oldest
+   * first): `clean` sanitises one body (it needs a DOM: the caller's; it may be async). Read in one transaction,
+   * cleaned outside it, written in another — where a body that was replaced or deleted meanwhile
+   * is left as it now is. A body that sanitises to nothing makes its entry a link (no content),
+   * as a save of nothing would. Resolves what was cleaned, what is left, and the entries whose
+   * row changed.
+   */
+  async cleanPending(
+    limit: number,
+    clean: (html: string, baseUrl: string) => string | Promise<string>,
+  ): Promise<{ cleaned: number; remaining: number; changed: string[] }> {
+    const db = await this.db();
+    let take: string[];
+    let rows: unknown[];
+    let bodies: unknown[];
+    try {
+      const tx = db.transaction(['meta', 'items', 'bodies'], 'readonly');
+      take = pendingIds(await tx.objectStore('meta').get('pending')).slice(0, Math.max(1, limit));
+      const items = tx.objectStore('items');
+      const store = tx.objectStore('bodies');
+      [rows, bodies] = await Promise.all([Promise.all(take.map((id) => items.get(id))), Promise.all(take.map((id) => store.get(id)))]);
+    } catch (e) {
+      throw readError(e);
+    }
+    if (!take.length) return { cleaned: 0, remaining: 0, changed: [] };
+    const done: Array<{ id: string; tag: number; html: string; terms: string[] }> = [];
+    for (const [i, id] of take.entries()) {
+      const body = bodies[i];
+      const row = validateStoredRow(rows[i]);
+      if (!isRawBody(body) || !row.ok) continue; // deleted, replaced, or damaged (reported by reads)
+      let html = '';
+      try {
+        html = await clean(body.html, row.value.url);
+      } catch {
+        html = ''; // cannot be sanitised: nothing of it is kept
+      }
+      const has = html.trim().length > 0;
+      done.push({ id, tag: body.raw, html: has ? html : '', terms: has ? indexTerms(`${htmlToText(html)}\n${row.value.excerpt}`) : [] });
+    }
+    const taken = new Set(take);
+    let remaining = 0;
+    let cleaned = 0;
+    const changed: string[] = [];
+    await this.write(async (ctx) => {
+      const { tx } = ctx;
+      const meta = tx.objectStore('meta');
+      const rest = pendingIds(await meta.get('pending')).filter((id) => !taken.has(id));
+      await meta.put(rest, 'pending');
+      remaining = rest.length;
+      const store = tx.objectStore('bodies');
+      for (const d of done) {
+        const now = await store.get(d.id);
+        if (!isRawBody(now) || now.raw !== d.tag) continue; // re-saved or deleted meanwhile
+        if (!d.html) {
+          const row = validateStoredRow(await tx.objectStore('items').get(d.id));
+          if (row.ok) {
+            await tx.objectStore('items').put({ ...row.value, hasContent: false, words: 0, readingMinutes: 0 });
+            changed.push(d.id);
+          }
+        }
+        await putBody(ctx, d.id, { html: d.html }, d.terms);
+        cleaned++;
+      }
+      return [undefined, changed];
+    });
+    return { cleaned, remaining, changed };
+  }
+
   /** Remove everything (records that could not be migrated too). */
   async clear(): Promise<void> {
     await this.write(async (ctx) => {
       const { tx } = ctx;
       ctx.countReset = true;
       for (const s of ['items', 'bodies', 'segments', 'quarantine', 'changes']) await tx.objectStore(s).clear();
+      await tx.objectStore('meta').delete('pending');
       return [undefined, '*'];
     });
   }
@@ -1204,6 +1327,7 @@ export class Library {
       publishers: [...pubs.values()].map((p) => ({ ...p, key: p.name })).sort(byCount).map(({ name, count }) => ({ name, count })),
       damaged: [...cache.damaged.values()],
       schemaVersion: SCHEMA_VERSION,
+      pending: await this.pendingCount(),
     };
   }
 

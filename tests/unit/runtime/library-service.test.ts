@@ -17,6 +17,7 @@ import {
   getSaved,
   importPreview,
   importSaved,
+  libraryStats,
   listSaved,
   restoreSaved,
   saveArticle,
@@ -28,6 +29,7 @@ import {
 import { installTestHook } from '../../../utils/runtime/background/test-hook';
 import { READER_SCRIPT } from '../../../utils/runtime/background/reader';
 import { serveDomTasks, withDom } from '../../../utils/runtime/background/dom';
+import { drainPending } from '../../../utils/runtime/background/import';
 
 type Envelope = { lectern: 1; type: string; data: unknown };
 
@@ -233,7 +235,7 @@ describe('list, get, update, delete, restore', () => {
 });
 
 describe('export and import (no DOM needed)', () => {
-  it('JSON export works without a DOM; importing its html without any DOM fails cleanly and writes nothing', async () => {
+  it('JSON export works without a DOM; an import without any DOM stores its html unsanitised as pending, and exports refuse until it is clean', async () => {
     fakeTabs({ 1: answer(article()) });
     await saveArticle(1);
     await saveLink('https://news.example/link', 'A link');
@@ -244,11 +246,20 @@ describe('export and import (no DOM needed)', () => {
     expect(exp.filename).toMatch(/^lectern-\d{4}-\d{2}-\d{2}\.json$/);
     expect(await clearLibrary()).toEqual({ ok: true });
     expect(((await listSaved()) as { total: number }).total).toBe(0);
-    // a JSON import's html is untrusted: it is sanitised, which needs a DOM — here (no DOM, no
-    // offscreen API) that is a clean failure that writes nothing
+    // a JSON import's html is untrusted: the import writes it as pending and returns; sanitising
+    // needs a DOM — here (no DOM, no offscreen API) the drain fails and the body keeps waiting
     const noDom = await importSaved('json', exp.text);
-    expect(noDom).toMatchObject({ ok: false, error: expect.stringMatching(/DOM/) });
-    expect(((await listSaved()) as { total: number }).total).toBe(0);
+    expect(noDom).toMatchObject({ ok: true, imported: 2, skipped: 0 });
+    expect(((await listSaved()) as { total: number }).total).toBe(2);
+    await expect(drainPending()).rejects.toThrow(/DOM/);
+    expect(await libraryStats()).toMatchObject({ ok: true, total: 2, pending: 1 });
+    // an export never writes a body that was not sanitised: it fails clearly instead
+    expect(await exportSaved({ format: 'json' })).toMatchObject({ ok: false, error: expect.stringMatching(/DOM/) });
+    // CSV carries no bodies, but waits for the same drain (one rule for every export)
+    expect(await exportSaved({ format: 'csv' })).toMatchObject({ ok: false });
+    // the hook's import waits for the drain (here it fails again: the import itself is done)
+    expect(await installTestHook().importLibrary('json', exp.text)).toMatchObject({ ok: true, imported: 0, skipped: 2 });
+    expect(await libraryStats()).toMatchObject({ ok: true, total: 2, pending: 1 });
     // (the round trip itself: library-dom.test.ts and tests/e2e/library-bg.spec.ts)
   });
 
@@ -324,7 +335,7 @@ function fakeEvent() {
   };
 }
 const NO_RECEIVER = 'Could not establish connection. Receiving end does not exist.';
-type Task = { kind: string; items?: Array<{ html: string }>; url?: string };
+type Task = { kind: string; limit?: number; url?: string };
 let openPorts: Array<{ drop(error?: string): void }> = [];
 
 function fakeOffscreen(answer: (task: Task) => unknown, opts: { refuse?: number } = {}) {
@@ -397,8 +408,10 @@ function fakeOffscreen(answer: (task: Task) => unknown, opts: { refuse?: number 
   return { offscreen, connect, sendMessage, requests, ports };
 }
 
-const sanitizeTask = (html: string) => ({ kind: 'sanitize' as const, items: [{ html, baseUrl: null }] });
-const cleanOf = (task: Task) => ({ kind: 'sanitize', html: (task.items ?? []).map((i) => `clean:${i.html}`) });
+/** a small task to carry over the port; the fake answers each with its own `limit` as `cleaned` */
+const cleanTask = (limit: number) => ({ kind: 'clean' as const, limit });
+const cleanOf = (task: Task) => ({ kind: 'clean', cleaned: task.limit, remaining: 0, changed: [] });
+const cleaned = (n: number) => ({ kind: 'clean', cleaned: n, remaining: 0, changed: [] });
 const until = async (cond: () => boolean) => {
   for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 1));
   expect(cond()).toBe(true);
@@ -415,17 +428,17 @@ describe('withDom in Chrome MV3 (offscreen document)', () => {
   it('creates the offscreen document once for concurrent tasks and sends them over one dedicated port, not runtime.sendMessage', async () => {
     const fake = fakeOffscreen(async (task) => {
       // the first task answers last: answers are matched to their calls by id
-      if (task.items?.[0].html.includes('onclick')) await new Promise((r) => setTimeout(r, 20));
+      if (task.limit === 1) await new Promise((r) => setTimeout(r, 20));
       return cleanOf(task);
     });
     const lib = () => new Library({ indexedDB: new IDBFactory() });
     const results = await Promise.all([
-      withDom(sanitizeTask('<p onclick="x()">a</p>'), lib),
-      withDom(sanitizeTask('<script>x</script>'), lib),
+      withDom(cleanTask(1), lib),
+      withDom(cleanTask(2), lib),
     ]);
     expect(results).toEqual([
-      { kind: 'sanitize', html: ['clean:<p onclick="x()">a</p>'] },
-      { kind: 'sanitize', html: ['clean:<script>x</script>'] },
+      cleaned(1),
+      cleaned(2),
     ]);
     expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(1);
     expect(fake.offscreen.createDocument.mock.calls[0][0]).toMatchObject({ url: '/offscreen.html', reasons: expect.arrayContaining(['DOM_PARSER', 'BLOBS']) });
@@ -433,18 +446,18 @@ describe('withDom in Chrome MV3 (offscreen document)', () => {
     expect(fake.connect).toHaveBeenCalledWith({ name: 'lectern-offscreen' });
     expect(fake.requests).toHaveLength(2);
     expect(new Set(fake.requests.map((r) => r.id)).size).toBe(2);
-    expect(fake.requests[0].task).toMatchObject({ kind: 'sanitize' });
+    expect(fake.requests[0].task).toMatchObject({ kind: 'clean' });
     // nothing broadcast to the other extension pages
     expect(fake.sendMessage).not.toHaveBeenCalled();
     // the port stays for the next call
-    expect(await withDom(sanitizeTask('<b>c</b>'), lib)).toEqual({ kind: 'sanitize', html: ['clean:<b>c</b>'] });
+    expect(await withDom(cleanTask(3), lib)).toEqual(cleaned(3));
     expect(fake.connect).toHaveBeenCalledTimes(1);
   });
 
   it('retries briefly while the document has not registered its listener yet', async () => {
     const fake = fakeOffscreen(cleanOf, { refuse: 3 });
     const lib = () => new Library({ indexedDB: new IDBFactory() });
-    expect(await withDom(sanitizeTask('<i>x</i>'), lib)).toEqual({ kind: 'sanitize', html: ['clean:<i>x</i>'] });
+    expect(await withDom(cleanTask(4), lib)).toEqual(cleaned(4));
     expect(fake.connect).toHaveBeenCalledTimes(4);
     expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(1);
     expect(fake.requests).toHaveLength(1);
@@ -454,7 +467,7 @@ describe('withDom in Chrome MV3 (offscreen document)', () => {
     vi.useFakeTimers();
     try {
       const fake = fakeOffscreen(cleanOf, { refuse: Infinity });
-      const call = withDom(sanitizeTask('<i>x</i>'), () => new Library({ indexedDB: new IDBFactory() }));
+      const call = withDom(cleanTask(4), () => new Library({ indexedDB: new IDBFactory() }));
       const outcome = expect(call).rejects.toThrow(/Receiving end does not exist/);
       await vi.advanceTimersByTimeAsync(10_000);
       await outcome;
@@ -477,14 +490,14 @@ describe('withDom in Chrome MV3 (offscreen document)', () => {
     let hang = true;
     const fake = fakeOffscreen((task) => (hang ? new Promise(() => undefined) : cleanOf(task)));
     const lib = () => new Library({ indexedDB: new IDBFactory() });
-    const a = withDom(sanitizeTask('<p>1</p>'), lib);
-    const b = withDom(sanitizeTask('<p>2</p>'), lib);
+    const a = withDom(cleanTask(11), lib);
+    const b = withDom(cleanTask(12), lib);
     const failures = Promise.all([expect(a).rejects.toThrow(/background stopped before this step finished/), expect(b).rejects.toThrow(/background stopped before this step finished/)]);
     await until(() => fake.requests.length === 2);
     await fake.offscreen.closeDocument(); // e.g. closed from outside, or crashed
     await failures;
     hang = false;
-    expect(await withDom(sanitizeTask('<p>3</p>'), lib)).toEqual({ kind: 'sanitize', html: ['clean:<p>3</p>'] });
+    expect(await withDom(cleanTask(13), lib)).toEqual(cleaned(13));
     expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(2);
     expect(fake.connect).toHaveBeenCalledTimes(2);
     expect(fake.ports[1].postMessage).toHaveBeenCalledTimes(1);
@@ -494,13 +507,13 @@ describe('withDom in Chrome MV3 (offscreen document)', () => {
     let hang = true;
     const fake = fakeOffscreen((task) => (hang ? new Promise(() => undefined) : cleanOf(task)));
     const lib = () => new Library({ indexedDB: new IDBFactory() });
-    const a = withDom(sanitizeTask('<p>1</p>'), lib);
+    const a = withDom(cleanTask(11), lib);
     const failed = expect(a).rejects.toThrow(/background stopped before this step finished.*message port closed/i);
     await until(() => fake.requests.length === 1);
     fake.ports[0].drop('The message port closed before a response was received.');
     await failed;
     hang = false;
-    expect(await withDom(sanitizeTask('<p>2</p>'), lib)).toEqual({ kind: 'sanitize', html: ['clean:<p>2</p>'] });
+    expect(await withDom(cleanTask(12), lib)).toEqual(cleaned(12));
     expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(1);
     expect(fake.connect).toHaveBeenCalledTimes(2);
   });
@@ -525,9 +538,9 @@ describe('offscreen document lifetime', () => {
       expect(fake.offscreen.closeDocument).toHaveBeenCalledTimes(1);
       expect(fake.ports[0].disconnect).toHaveBeenCalled();
       // the next task creates the document again, on a new port
-      const again = withDom(sanitizeTask('<p>x</p>'), lib);
+      const again = withDom(cleanTask(14), lib);
       await vi.advanceTimersByTimeAsync(10);
-      expect(await again).toEqual({ kind: 'sanitize', html: ['clean:<p>x</p>'] });
+      expect(await again).toEqual(cleaned(14));
       expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(2);
       expect(fake.connect).toHaveBeenCalledTimes(2);
       expect(fake.sendMessage).not.toHaveBeenCalled();

@@ -1,6 +1,6 @@
 /**
  * The library steps that need a DOM (a `window`): Markdown and EPUB exports (they parse article
- * HTML), sanitising imported HTML with DOMPurify, and blob: URLs for downloads — so every
+ * HTML), sanitising and indexing imported HTML (DOMPurify), and blob: URLs for downloads — so every
  * downloaded export is written here, from the library read here: only the blob: URL crosses a
  * message (Chrome refuses extension messages over 64 MiB; a 10,000-article JSON is ~300 MB).
  *
@@ -24,8 +24,8 @@ export type DomTask =
    * and return that instead of the content
    */
   | { kind: 'export'; format: ExportFormat; ids: string[] | null; blob: boolean }
-  /** sanitise HTML strings (imports); '' for an entry that cannot be sanitised */
-  | { kind: 'sanitize'; items: Array<{ html: string; baseUrl: string | null }> }
+  /** sanitise and index up to `limit` imported bodies waiting in the library (Library.cleanPending) */
+  | { kind: 'clean'; limit: number }
   | { kind: 'revoke'; url: string };
 
 export type DomTaskResult =
@@ -41,7 +41,7 @@ export type DomTaskResult =
       /** where the time went (ms): waiting for the library, writing the file, making the Blob (bench:export) */
       timings?: { read: number; write: number; blob: number };
     }
-  | { kind: 'sanitize'; html: string[] }
+  | { kind: 'clean'; cleaned: number; remaining: number; changed: string[] }
   | { kind: 'revoke' };
 
 /** Run one DOM-needing step in this context (which must have a DOM). */
@@ -113,17 +113,10 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
       const head = { kind: 'export' as const, filename: file.filename, mimeType: file.mimeType, damaged: damaged.length };
       return { ...head, ...('text' in file ? { text: file.text } : { base64: bytesToBase64(file.bytes) }) };
     }
-    case 'sanitize':
-      return {
-        kind: 'sanitize',
-        html: task.items.map(({ html, baseUrl }) => {
-          try {
-            return sanitizeHtml(html, baseUrl, window);
-          } catch {
-            return '';
-          }
-        }),
-      };
+    case 'clean': {
+      const r = await library().cleanPending(task.limit, (html, baseUrl) => sanitizeHtml(html, baseUrl, window));
+      return { kind: 'clean', ...r };
+    }
     case 'revoke':
       URL.revokeObjectURL(task.url);
       return { kind: 'revoke' };

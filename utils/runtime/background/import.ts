@@ -27,33 +27,56 @@ import type {
 import { withDom } from './dom';
 import { broadcastChanged, fail, getLibrary } from './library';
 
-const SANITIZE_BATCH = 200;
 /**
- * In Chrome a batch is one message to the offscreen document and its answer another: both must
- * stay under Chrome's 64 MiB message limit, so a batch also stops at this many characters of
- * HTML (an article longer than that goes alone).
+ * Imported bodies sanitised and indexed per DOM task (one batch: read, DOMPurify, index terms,
+ * one write transaction — all where the DOM is; only counts cross a message).
  */
-const SANITIZE_BATCH_CHARS = 8 * 1024 * 1024;
-/** batches sent to the DOM side at once (≤ 2 × 8 Mi characters held by the messages) */
-const SANITIZE_IN_FLIGHT = 2;
+export const CLEAN_BATCH = 250;
 
-/** [index, html] pairs → batches of ≤ SANITIZE_BATCH items and ≤ SANITIZE_BATCH_CHARS characters (or one item). */
-export function sanitizeBatches<T extends readonly [number, string | null | undefined]>(items: T[]): T[][] {
-  const out: T[][] = [];
-  let batch: T[] = [];
-  let chars = 0;
-  for (const item of items) {
-    const size = item[1]?.length ?? 0;
-    if (batch.length && (batch.length >= SANITIZE_BATCH || chars + size > SANITIZE_BATCH_CHARS)) {
-      out.push(batch);
-      batch = [];
-      chars = 0;
-    }
-    batch.push(item);
-    chars += size;
+let draining: Promise<void> | null = null;
+/** a drain was asked for while one ran: it looks once more before it ends (new ids may have come) */
+let again = false;
+/** the last failure of a drain (it is retried by the next import, export, or background start) */
+export let lastDrainError: unknown = null;
+
+/**
+ * Sanitise and index every imported body still waiting (Library.cleanPending), CLEAN_BATCH at a
+ * time where a DOM is; one drain at a time (a second call joins the running one, which then
+ * looks for pending bodies once more before it ends, so none written meanwhile is missed). The library
+ * page's import returns as soon as its write is done and shows what is left
+ * (libraryStats.pending); exports wait for this first. Resolves when nothing waits; rejects when
+ * a batch failed (what was cleaned stays cleaned).
+ */
+export function drainPending(): Promise<void> {
+  if (draining) {
+    again = true;
+    return draining;
   }
-  if (batch.length) out.push(batch);
-  return out;
+  draining = (async () => {
+    const t0 = now();
+    try {
+      for (;;) {
+        again = false;
+        const r = await withDom({ kind: 'clean', limit: CLEAN_BATCH }, getLibrary);
+        if (r.kind !== 'clean') throw new Error('unexpected answer');
+        if (r.changed.length) broadcastChanged(r.changed);
+        if (r.remaining === 0 && !again) break;
+      }
+      lastDrainError = null;
+      measure('clean', t0, now());
+    } catch (e) {
+      lastDrainError = e;
+      throw e;
+    } finally {
+      draining = null;
+    }
+  })();
+  return draining;
+}
+
+/** Drain when anything waits (a cheap check first: no DOM context is started for nothing). */
+export async function drainIfPending(): Promise<void> {
+  if ((await getLibrary().pendingCount()) > 0) await drainPending();
 }
 
 // ------------------------------------------------------------------ staged uploads
@@ -218,7 +241,7 @@ export function inputOf(message: { data?: string; upload?: string }): ImportInpu
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
- * The last import's steps as performance measures `lectern:import:parse|sanitize|write` (and
+ * The last import's steps as performance measures `lectern:import:parse|write|clean` (and
  * the last preview's `lectern:import:preview-parse|preview-lookup`) in this
  * context (bench/import-browser.ts reads them from the service worker); only the last is kept.
  */
@@ -290,10 +313,12 @@ export async function importPreview(format: ImportFormat, input: ImportInput): P
 
 /**
  * Import a file: merges by identity (an item already saved is kept as it is and counted in
- * `skipped`), keeps dates, tags and state, sanitises imported HTML, fetches nothing. Everything
- * is written in one transaction: a file that cannot be read, or a failed write, writes nothing.
+ * `skipped`), keeps dates, tags and state, fetches nothing. Everything is written in one
+ * transaction: a file that cannot be read, or a failed write, writes nothing. Imported HTML is
+ * untrusted: it is stored as it came and sanitised + indexed right after by `drainPending`
+ * (started here, not awaited unless `wait`), so the import is done when its write is.
  */
-export async function importSaved(format: ImportFormat, input: ImportInput): Promise<ImportLibraryResult> {
+export async function importSaved(format: ImportFormat, input: ImportInput, options: { wait?: boolean } = {}): Promise<ImportLibraryResult> {
   try {
     const t0 = now();
     let source: ReturnType<typeof resolveInput> | null = resolveInput(input, true);
@@ -303,42 +328,15 @@ export async function importSaved(format: ImportFormat, input: ImportInput): Pro
     source = null;
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const t1 = now();
-    const inputs: SaveInput[] = parsed.items.map(({ unsanitisedHtml: _raw, ...rest }) => ({ ...(rest as SaveInput), html: null }));
-    // imported HTML is untrusted: sanitise it where a DOM is, in batches
-    const batches = sanitizeBatches(
-      parsed.items.map((item, i) => [i, item.unsanitisedHtml] as [number, string | null | undefined]).filter(([, h]) => !!h?.trim()),
-    );
-    // SANITIZE_IN_FLIGHT batches at a time: the next one is serialised while the DOM side works
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-      while (next < batches.length && !failed) {
-        const batch = batches[next++];
-        try {
-          const r = await withDom(
-            { kind: 'sanitize', items: batch.map(([i, html]) => ({ html: html as string, baseUrl: parsed.items[i].url })) },
-            getLibrary,
-          );
-          if (r.kind !== 'sanitize') throw new Error('unexpected answer');
-          batch.forEach(([i], k) => {
-            inputs[i].html = r.html[k] || null;
-            // the raw copy is not needed any more
-            parsed.items[i].unsanitisedHtml = undefined;
-            batch[k][1] = null;
-          });
-        } catch (e) {
-          failed = true;
-          throw e;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(SANITIZE_IN_FLIGHT, batches.length) }, worker));
+    const inputs: SaveInput[] = parsed.items.map(({ unsanitisedHtml, ...rest }) => ({ ...(rest as SaveInput), html: unsanitisedHtml ?? null }));
+    const results = await getLibrary().saveMany(inputs, { ifExists: 'skip', untrusted: true });
     const t2 = now();
-    const results = await getLibrary().saveMany(inputs, { ifExists: 'skip' });
-    const t3 = now();
     measure('parse', t0, t1);
-    measure('sanitize', t1, t2);
-    measure('write', t2, t3);
+    measure('write', t1, t2);
+    // a failed drain is kept in lastDrainError and retried by the next import, export or start;
+    // the import itself is done (its result says what was written)
+    const cleaning = drainPending().catch(() => undefined);
+    if (options.wait) await cleaning;
     const imported = results.filter((r) => !r.skipped).length;
     const skipped = results.length - imported;
     if (imported) broadcastChanged([...new Set(results.filter((r) => !r.skipped).map((r) => r.id))]);

@@ -259,6 +259,8 @@ export async function exportSaved(options: {
     const { format } = options;
     if (!EXPORT_FORMATS.includes(format)) return { ok: false, error: `Unknown export format "${String(format)}".` };
     const lib = getLibrary();
+    // an export holds clean copies only: imported bodies still waiting are sanitised first
+    await drainIfPending();
     let ids: string[] | null = Array.isArray(options.ids) ? options.ids.filter((id) => typeof id === 'string') : null;
     if (!ids && options.filter) ids = (await lib.list({ filter: options.filter })).items.map((i) => i.id);
     const download = !!options.download;
@@ -286,3 +288,4 @@ export async function exportSaved(options: {
 }
 
 export { importPreview, importSaved } from './import';
+import { drainIfPending } from './import';

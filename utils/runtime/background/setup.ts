@@ -6,7 +6,7 @@ import { browser, type Browser } from 'wxt/browser';
 import { t } from '../../i18n';
 import { onMessages, sendTabMessage, type BackgroundProtocol, type Result, type SaveTabResult } from '../../messages';
 import { activeTabId, closeReader, openReader, pageInfo, pingReader } from './reader';
-import { inputOf, uploadCancel, uploadChunk, uploadEnd, uploadStart } from './import';
+import { drainIfPending, inputOf, uploadCancel, uploadChunk, uploadEnd, uploadStart } from './import';
 import {
   deleteSaved,
   exportSaved,
@@ -138,5 +138,7 @@ export function setupBackground(): void {
   });
 
   void setupMenus().catch(() => undefined);
+  // imported bodies left waiting when the background last stopped: sanitise and index them now
+  void drainIfPending().catch(() => undefined);
   browser.contextMenus?.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
 }

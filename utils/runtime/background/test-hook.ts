@@ -76,7 +76,8 @@ export function installTestHook(): LecternTestHook {
       const { filename, mimeType } = r;
       return r.base64 !== undefined ? { ok: true, filename, mimeType, base64: r.base64 } : { ok: true, filename, mimeType, text: r.text ?? '' };
     },
-    importLibrary: (format, data) => importSaved(format, data),
+    // resolves once the imported bodies are sanitised and indexed too (as the contract's import did)
+    importLibrary: (format, data) => importSaved(format, data, { wait: true }),
     clearLibrary: () => clearLibrary(),
   };
   (globalThis as unknown as { lecternTest: LecternTestHook }).lecternTest = hook;

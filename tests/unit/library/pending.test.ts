@@ -1,0 +1,115 @@
+/**
+ * Imports store untrusted bodies raw and pending (saveMany `untrusted`); cleanPending sanitises
+ * and indexes them later, in batches, where a DOM is. Here the "sanitiser" is a stand-in that
+ * strips scripts and handlers and records what it was given, so the tests see exactly which
+ * bodies went through it.
+ */
+import { describe, expect, it } from 'vitest';
+import { articleInput, freshLibrary, tickingClock } from './helpers';
+
+const HOSTILE = '<p onclick="x()">Wombatry at the harbour<script>alert(1)</script></p>';
+/** stand-in sanitiser: drops scripts and handlers, records the base URL of each call */
+function fakeClean(seen: string[] = []) {
+  return (html: string, baseUrl: string) => {
+    seen.push(baseUrl);
+    return html.replace(/<script>.*?<\/script>/g, '').replace(/ onclick="[^"]*"/g, '');
+  };
+}
+const ids = (r: { items: Array<{ id: string }> }) => r.items.map((i) => i.id);
+
+describe('untrusted imports: pending until cleaned', () => {
+  it('stores the body as it came, not indexed, pending (a link is not); cleanPending sanitises and indexes it', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const [a, link] = await lib.saveMany(
+      [articleInput(1, { html: HOSTILE, words: 4, excerpt: 'At the harbour' }), { url: 'https://a.example/link', title: 'Only a link' }],
+      { ifExists: 'skip', untrusted: true },
+    );
+    expect(await lib.pendingCount()).toBe(1);
+    expect((await lib.stats()).pending).toBe(1);
+    // the row is complete at once (its counts came with it); the body's words are not found yet
+    expect(await lib.get(a.id)).toMatchObject({ hasContent: true, words: 4, html: HOSTILE });
+    expect(await lib.get(link.id)).toMatchObject({ hasContent: false, html: '' });
+    expect(ids(await lib.search('wombatry'))).toEqual([]);
+
+    const seen: string[] = [];
+    expect(await lib.cleanPending(250, fakeClean(seen))).toEqual({ cleaned: 1, remaining: 0, changed: [] });
+    expect(seen).toEqual(['https://www.inkl.com/news/story-1?utm_source=twitter']);
+    expect((await lib.get(a.id))!.html).toBe('<p>Wombatry at the harbour</p>');
+    expect(ids(await lib.search('wombatry'))).toEqual([a.id]);
+    expect(await lib.pendingCount()).toBe(0);
+    // nothing left: nothing is read or cleaned again
+    expect(await lib.cleanPending(250, fakeClean(seen))).toEqual({ cleaned: 0, remaining: 0, changed: [] });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('works in batches of `limit`, oldest first, and counts what is left', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const saved = await lib.saveMany(
+      Array.from({ length: 7 }, (_, i) => articleInput(i + 1, { html: `<p>batchword${i + 1}</p>` })),
+      { ifExists: 'skip', untrusted: true },
+    );
+    const seen: string[] = [];
+    expect(await lib.cleanPending(3, fakeClean(seen))).toMatchObject({ cleaned: 3, remaining: 4 });
+    expect(await lib.cleanPending(3, fakeClean(seen))).toMatchObject({ cleaned: 3, remaining: 1 });
+    expect(await lib.cleanPending(3, fakeClean(seen))).toMatchObject({ cleaned: 1, remaining: 0 });
+    expect(seen.map((u) => u.match(/story-(\d+)/)![1])).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    for (const [i, r] of saved.entries()) expect(ids(await lib.search(`batchword${i + 1}`))).toEqual([r.id]);
+  });
+
+  it('a body re-saved or deleted between the read and the write is left as it now is', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const [a, b] = await lib.saveMany([articleInput(1, { html: HOSTILE }), articleInput(2, { html: '<p>gone soon</p>' })], {
+      ifExists: 'skip',
+      untrusted: true,
+    });
+    const r = await lib.cleanPending(10, async (html, baseUrl) => {
+      // meanwhile (the sanitiser is running): the user saves the article again, and deletes the other
+      if (baseUrl.includes('story-1')) await lib.save(articleInput(1, { html: '<p>Fresh copy, kookaburra</p>' }));
+      else await lib.delete([b.id]);
+      return fakeClean()(html, baseUrl);
+    });
+    expect(r).toEqual({ cleaned: 0, remaining: 0, changed: [] });
+    expect((await lib.get(a.id))!.html).toBe('<p>Fresh copy, kookaburra</p>');
+    expect(await lib.get(b.id)).toBeNull();
+    expect(ids(await lib.search('kookaburra'))).toEqual([a.id]);
+    expect(ids(await lib.search('wombatry'))).toEqual([]);
+  });
+
+  it('a body that sanitises to nothing (or cannot be sanitised) makes its entry a link', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const [a, b] = await lib.saveMany([articleInput(1, { html: '<script>only()</script>' }), articleInput(2, { html: '<p>boom</p>' })], {
+      ifExists: 'skip',
+      untrusted: true,
+    });
+    const r = await lib.cleanPending(10, (html, baseUrl) => {
+      if (baseUrl.includes('story-2')) throw new Error('parser crashed');
+      return fakeClean()(html, baseUrl);
+    });
+    expect(r).toEqual({ cleaned: 2, remaining: 0, changed: [a.id, b.id] });
+    for (const id of [a.id, b.id]) expect(await lib.get(id)).toMatchObject({ hasContent: false, words: 0, readingMinutes: 0, html: '' });
+    expect((await lib.stats()).withContent).toBe(0);
+  });
+
+  it('ids saved while a batch was being cleaned stay pending; clear() forgets them all', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    await lib.saveMany([articleInput(1, { html: '<p>one</p>' })], { ifExists: 'skip', untrusted: true });
+    const r = await lib.cleanPending(10, async (html, baseUrl) => {
+      await lib.saveMany([articleInput(2, { html: '<p>two</p>' })], { ifExists: 'skip', untrusted: true });
+      return fakeClean()(html, baseUrl);
+    });
+    expect(r).toEqual({ cleaned: 1, remaining: 1, changed: [] });
+    expect(await lib.pendingCount()).toBe(1);
+    await lib.clear();
+    expect(await lib.pendingCount()).toBe(0);
+    expect(await lib.cleanPending(10, fakeClean())).toEqual({ cleaned: 0, remaining: 0, changed: [] });
+  });
+
+  it('another Library on the same database sees the cleaned bodies in its search (segments are shared)', async () => {
+    const { lib, factory } = freshLibrary({ now: tickingClock() });
+    const other = freshLibrary({ factory }).lib;
+    const [a] = await lib.saveMany([articleInput(1, { html: '<p>platypodes</p>' })], { ifExists: 'skip', untrusted: true });
+    expect(ids(await other.search('platypodes'))).toEqual([]);
+    await other.cleanPending(10, fakeClean());
+    expect(ids(await lib.search('platypodes'))).toEqual([a.id]);
+  });
+});
