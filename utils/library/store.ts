@@ -113,6 +113,11 @@ const PURGE_FROM_DOCS = 256;
 const MIGRATION_SEGMENT = 500;
 const CHANGES_KEPT = 500;
 /**
+ * saveMany of at least this many items reads the items store once and matches in memory
+ * (MemoryFinder); fewer look each item up with the indexes (a read of every row would cost more).
+ */
+export const BULK_MIN = 64;
+/**
  * A body word matches as a prefix (search as you type) only from 4 characters, and at most this
  * many index entries are read for it: the cost of a prefix lookup grows with the number of
  * (article, word) pairs under it, and "mer…" over 10,000 articles is hundreds of thousands.
@@ -255,6 +260,8 @@ export interface LibraryOptions {
    * cache (a context that never searches — the offscreen document's exports — skips its cost)
    */
   searchIndex?: 'eager' | 'lazy';
+  /** saveMany of at least this many items matches in memory (default BULK_MIN; tests compare both ways) */
+  bulkFrom?: number;
 }
 
 /** Convert the pipeline's Article into a save. */
@@ -508,15 +515,16 @@ async function endWrite(ctx: WriteCtx, ids: string[] | '*'): Promise<number> {
   return ctx.indexed.length ? tx.objectStore('segments').count() : 0;
 }
 
-async function putBody(ctx: WriteCtx, id: string, body: Prepared['body'], terms: string[]): Promise<void> {
-  if (body.raw) {
-    // as it came: sanitised and indexed later by cleanPending; `raw` tells this version apart
-    await ctx.tx.objectStore('bodies').put({ id, html: body.html, raw: ctx.rev } satisfies RawBody);
-    ctx.pending.push(id);
-    return;
-  }
-  await ctx.tx.objectStore('bodies').put({ id, json: encodeBodyJson(body.html) } satisfies StoredBodyJson);
-  ctx.indexed.push({ id, seq: ctx.rev, terms });
+/** Write a body (`noWait`: queue the request without waiting for it; a failure aborts the write). */
+async function putBody(ctx: WriteCtx, id: string, body: Prepared['body'], terms: string[], noWait = false): Promise<void> {
+  const record = body.raw
+    ? ({ id, html: body.html, raw: ctx.rev } satisfies RawBody) // as it came: cleanPending sanitises and indexes it; `raw` tells this version apart
+    : ({ id, json: encodeBodyJson(body.html) } satisfies StoredBodyJson);
+  const req = ctx.tx.objectStore('bodies').put(record);
+  if (body.raw) ctx.pending.push(id);
+  else ctx.indexed.push({ id, seq: ctx.rev, terms });
+  if (noWait) req.catch(() => undefined);
+  else await req;
 }
 
 /** An imported body not yet sanitised nor indexed; `raw` is the revision that wrote it. */
@@ -539,10 +547,105 @@ function originalOf(r: { source: { url: string | null } | null }): string | null
   return r.source?.url ?? null;
 }
 
-/** Find the entry a save merges into, in the dedupe match order (identity.ts). */
-async function findMatch(tx: AnyTx, p: Prepared): Promise<StoredRow | null> {
+/**
+ * Where a write looks entries up: the items store's indexes (one request each), or, for a bulk
+ * write, an in-memory copy of them made in the same transaction (MemoryFinder).
+ */
+interface Finder {
+  /** records whose urlKeys hold `key`, in primary-key order (the urlKeys index) */
+  byUrl(key: string): unknown[] | Promise<unknown[]>;
+  /** records with this titleKey, in primary-key order (the titleKey index) */
+  byTitle(key: string): unknown[] | Promise<unknown[]>;
+  /** is this id taken (by any record, damaged or not)? */
+  taken(id: string): boolean | Promise<boolean>;
+  /** a row was written (new or merged; `old` is what it replaced): keep the copy current */
+  wrote(row: StoredRow, old: StoredRow | null): void;
+}
+
+function storeFinder(tx: AnyTx): Finder {
   const items = tx.objectStore('items');
-  const byUrl = items.index('urlKeys');
+  return {
+    byUrl: (key) => items.index('urlKeys').getAll(key),
+    byTitle: (key) => items.index('titleKey').getAll(key),
+    taken: async (id) => (await items.count(id)) > 0,
+    wrote: () => undefined,
+  };
+}
+
+const byId = (a: StoredRow, b: StoredRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The items store's identity indexes in memory, read once inside a write transaction (which
+ * holds the store, so nothing else changes it meanwhile): a bulk save (an import of thousands)
+ * then matches each item without a request per lookup. Same answers as storeFinder: lists in
+ * primary-key order; damaged records are left out of the lists (they are never merged into)
+ * but their ids stay taken.
+ */
+class MemoryFinder implements Finder {
+  private readonly url = new Map<string, StoredRow[]>();
+  private readonly title = new Map<string, StoredRow[]>();
+  private readonly ids: Set<string>;
+
+  private constructor(raws: unknown[], keys: IDBValidKey[]) {
+    this.ids = new Set(keys.map(String));
+    const rows: StoredRow[] = [];
+    for (const raw of raws) {
+      const v = validateStoredRow(raw);
+      if (v.ok) rows.push(v.value);
+    }
+    rows.sort(byId);
+    for (const r of rows) this.add(r, false);
+  }
+
+  static async load(tx: AnyTx): Promise<MemoryFinder> {
+    const items = tx.objectStore('items');
+    const [raws, keys] = await Promise.all([items.getAll(), items.getAllKeys()]);
+    return new MemoryFinder(raws, keys);
+  }
+
+  private static put(map: Map<string, StoredRow[]>, key: string, row: StoredRow, sorted: boolean): void {
+    const list = map.get(key);
+    if (!list) return void map.set(key, [row]);
+    if (list.includes(row)) return;
+    list.push(row);
+    if (sorted && list.length > 1 && byId(list[list.length - 2], row) > 0) list.sort(byId);
+  }
+
+  private static drop(map: Map<string, StoredRow[]>, key: string, id: string): void {
+    const list = map.get(key);
+    if (!list) return;
+    const rest = list.filter((r) => r.id !== id);
+    if (rest.length) map.set(key, rest);
+    else map.delete(key);
+  }
+
+  private add(row: StoredRow, sorted = true): void {
+    this.ids.add(row.id);
+    // a multiEntry index holds each distinct key once per record
+    for (const k of new Set(row.urlKeys)) MemoryFinder.put(this.url, k, row, sorted);
+    if (typeof row.titleKey === 'string') MemoryFinder.put(this.title, row.titleKey, row, sorted);
+  }
+
+  byUrl(key: string): unknown[] {
+    return this.url.get(key) ?? [];
+  }
+  byTitle(key: string): unknown[] {
+    return this.title.get(key) ?? [];
+  }
+  taken(id: string): boolean {
+    return this.ids.has(id);
+  }
+  wrote(row: StoredRow, old: StoredRow | null): void {
+    if (old) {
+      for (const k of new Set(old.urlKeys)) MemoryFinder.drop(this.url, k, old.id);
+      if (typeof old.titleKey === 'string') MemoryFinder.drop(this.title, old.titleKey, old.id);
+    }
+    this.add(row);
+  }
+}
+
+/** Find the entry a save merges into, in the dedupe match order (identity.ts). */
+async function findMatch(find: Finder, p: Prepared): Promise<StoredRow | null> {
   const newOriginal = originalOf(p.row);
   const usable = (raw: unknown, checkConflict: boolean): StoredRow | null => {
     const v = validateStoredRow(raw);
@@ -551,19 +654,19 @@ async function findMatch(tx: AnyTx, p: Prepared): Promise<StoredRow | null> {
     return v.value;
   };
   if (p.original) {
-    for (const raw of await byUrl.getAll(p.original)) {
+    for (const raw of await find.byUrl(p.original)) {
       const r = usable(raw, matchKey(originalOf(raw as StoredRow)) !== p.original);
       if (r) return r;
     }
   }
   for (const k of p.others) {
-    for (const raw of await byUrl.getAll(k)) {
+    for (const raw of await find.byUrl(k)) {
       const r = usable(raw, true);
       if (r) return r;
     }
   }
   if (p.row.titleKey) {
-    for (const raw of await items.index('titleKey').getAll(p.row.titleKey)) {
+    for (const raw of await find.byTitle(p.row.titleKey)) {
       const r = usable(raw, true);
       if (r) return r;
     }
@@ -572,31 +675,50 @@ async function findMatch(tx: AnyTx, p: Prepared): Promise<StoredRow | null> {
 }
 
 /** A free id for a new entry: the hash of its identity key, re-hashed on a (rare) collision. */
-async function allocateId(tx: WriteTx, idKey: string): Promise<string> {
-  const items = tx.objectStore('items');
+async function allocateId(find: Finder, idKey: string): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const id = idFromKey(idKey, attempt);
-    if ((await items.count(id)) === 0) return id;
+    if (!(await find.taken(id))) return id;
   }
 }
 
 type SaveOutcome = SaveManyResult & { rowId: string };
 
-async function saveInTx(ctx: WriteCtx, p: Prepared, now: string, ifExists: 'update' | 'skip'): Promise<SaveOutcome> {
+/**
+ * Save `p` inside the write. With a MemoryFinder (bulk) the row and body requests are not
+ * awaited one by one: the transaction runs them in order, and a failed one aborts it (write()
+ * then rejects and nothing is kept).
+ */
+async function saveInTx(
+  ctx: WriteCtx,
+  p: Prepared,
+  now: string,
+  ifExists: 'update' | 'skip',
+  find: Finder = storeFinder(ctx.tx),
+): Promise<SaveOutcome> {
   const { tx } = ctx;
-  const existing = await findMatch(tx, p);
+  const bulk = find instanceof MemoryFinder;
+  const existing = await findMatch(find, p);
   const items = tx.objectStore('items');
+  const put = async (row: StoredRow) => {
+    const req = items.put(row);
+    if (bulk) req.catch(() => undefined);
+    else await req;
+  };
   if (existing) {
     if (ifExists === 'skip') return { id: existing.id, rowId: existing.id, updated: false, skipped: true };
     const { row, contentChanged } = merge(existing, p, now);
-    await items.put(row);
-    if (contentChanged) await putBody(ctx, row.id, p.body, p.terms);
+    await put(row);
+    find.wrote(row, existing);
+    if (contentChanged) await putBody(ctx, row.id, p.body, p.terms, bulk);
     return { id: row.id, rowId: row.id, updated: true, skipped: false };
   }
-  const id = await allocateId(tx, p.row.idKey);
-  await items.put({ ...p.row, id });
+  const id = await allocateId(find, p.row.idKey);
+  const row = { ...p.row, id };
+  await put(row);
+  find.wrote(row, null);
   ctx.countDelta++;
-  await putBody(ctx, id, p.body, p.terms);
+  await putBody(ctx, id, p.body, p.terms, bulk);
   return { id, rowId: id, updated: false, skipped: false };
 }
 
@@ -732,6 +854,7 @@ export class Library {
   private readonly segs = new SegmentSet();
   private readonly autoCompact: boolean;
   private readonly lazySearchIndex: boolean;
+  private readonly bulkFrom: number;
   private compacting: Promise<unknown> | null = null;
   /** the last error of a background merge (it is retried after the next save) */
   lastCompactionError: unknown = null;
@@ -742,6 +865,7 @@ export class Library {
     this.clock = options.now ?? (() => new Date());
     this.autoCompact = options.autoCompact ?? true;
     this.lazySearchIndex = options.searchIndex === 'lazy';
+    this.bulkFrom = options.bulkFrom ?? BULK_MIN;
   }
 
   private now(): string {
@@ -905,8 +1029,10 @@ export class Library {
     if (prepared.length === 0) return [];
     return this.write(async (ctx) => {
       const out: SaveManyResult[] = [];
+      // many items: the identity indexes are read once into memory instead of ~4 requests each
+      const find = prepared.length >= this.bulkFrom ? await MemoryFinder.load(ctx.tx) : storeFinder(ctx.tx);
       for (const p of prepared) {
-        const r = await saveInTx(ctx, p, now, options.ifExists ?? 'update');
+        const r = await saveInTx(ctx, p, now, options.ifExists ?? 'update', find);
         out.push({ id: r.id, updated: r.updated, skipped: r.skipped });
       }
       return [out, [...new Set(out.map((r) => r.id))]];
@@ -1107,7 +1233,7 @@ export class Library {
     const db = await this.db();
     try {
       const tx = db.transaction(['items'], 'readonly') as unknown as AnyTx;
-      const row = await findMatch(tx, p);
+      const row = await findMatch(storeFinder(tx), p);
       return row ? toItemRow(row) : null;
     } catch (e) {
       throw readError(e);
