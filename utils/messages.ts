@@ -7,7 +7,8 @@ import { browser, type Browser } from 'wxt/browser';
 import type { AggregatorId, Source } from './types';
 import type { SavedItem } from './library/types';
 import type { DamagedRecord, ItemPatch, ItemRow, LibraryStats, ListFilter } from './library/store';
-import type { ExportFormat, ImportCounts, ImportError, ImportFormat } from './library/formats/types';
+import type { ExportFormat, ImportFormat } from './library/formats/types';
+import type { ImportPreview } from './library/import-run';
 
 export interface Failure {
   ok: false;
@@ -99,49 +100,12 @@ export type ExportLibraryResult =
     ))
   | Failure;
 
-export type ImportPreviewResult =
-  | {
-      ok: true;
-      /** the format read (the detected one for 'auto') */
-      format: Exclude<ImportFormat, 'auto'>;
-      counts: ImportCounts;
-      /** items not yet in the library */
-      new: number;
-      /** items already in the library (an import keeps them as they are) */
-      existing: number;
-      errors: ImportError[];
-    }
-  | Failure;
+/** What an import would do (utils/library/import-run.ts previewImport), nothing written. */
+export type ImportPreviewResult = ({ ok: true } & ImportPreview) | Failure;
 
 export type ImportLibraryResult =
   | { ok: true; imported: number; skipped: number; errors: Array<{ line: number; message: string }> }
   | Failure;
-
-/**
- * A staged upload the background does not hold (never started, cancelled, already imported,
- * idle for 10 minutes, or lost when Chrome stopped the service worker): upload the file again.
- */
-export interface UnknownUpload extends Failure {
-  code: 'unknown-upload';
-}
-
-export function isUnknownUpload(answer: unknown): answer is UnknownUpload {
-  return !!answer && typeof answer === 'object' && (answer as UnknownUpload).ok === false && (answer as UnknownUpload).code === 'unknown-upload';
-}
-
-/**
- * What an import reads: `data` inline (text, or base64 for a zip) for small files, or `upload`,
- * the id of a staged upload (importUploadStart → importUploadChunk… → importUploadEnd) for files
- * too big for one message (Chrome refuses a message over 64 MiB).
- */
-export type ImportSource = { format: ImportFormat } & (
-  | { data: string; upload?: undefined }
-  | { upload: string; data?: undefined }
-);
-
-export type ImportUploadStartResult = { ok: true; upload: string; maxChunk: number } | Failure;
-export type ImportUploadChunkResult = { ok: true; received: number } | UnknownUpload | Failure;
-export type ImportUploadEndResult = { ok: true; length: number } | UnknownUpload | Failure;
 
 /** Messages handled by the background. `tabId` defaults to the sender's tab. */
 export type BackgroundProtocol = {
@@ -183,30 +147,11 @@ export type BackgroundProtocol = {
     download?: boolean;
   }): ExportLibraryResult;
   /**
-   * Read an import file without writing anything: counts, errors, how many are new vs already
-   * in the library. `data` is text, or base64 for zips (and for 'auto' on a zip); or `upload`
-   * names a staged upload of that string (see importUploadStart).
+   * The library page wrote an import itself (utils/library/import-run.ts on its own Library;
+   * `ids`: the entries written): the background tells the extension's pages and sanitises +
+   * indexes the imported bodies (libraryStats.pending counts what is left).
    */
-  importPreview(data: ImportSource): ImportPreviewResult;
-  /**
-   * Import: merges by identity (existing entries kept, counted in `skipped`), keeps dates, tags
-   * and state, sanitises imported html, never fetches. A file it cannot read writes nothing.
-   * A staged `upload` is dropped once read.
-   */
-  importLibrary(data: ImportSource): ImportLibraryResult;
-  /**
-   * Staged upload of an import file too big for one message: start → `upload` id; then the
-   * file's string in order, chunk 0, 1, … (each ≤ `maxChunk` UTF-16 code units, never ending
-   * inside a surrogate pair); then end with the number of chunks and total length, checked.
-   * Out-of-order, duplicate or missing chunks fail the upload (nothing can be imported from
-   * it). The background drops it after importLibrary, on importUploadCancel, or after 10
-   * minutes idle; an import from a dropped upload answers `code: 'unknown-upload'`.
-   */
-  importUploadStart(data: Record<string, never>): ImportUploadStartResult;
-  importUploadChunk(data: { upload: string; index: number; chunk: string }): ImportUploadChunkResult;
-  importUploadEnd(data: { upload: string; chunks: number; length: number }): ImportUploadEndResult;
-  /** Drop a staged upload (the import panel's Cancel, or another file chosen). */
-  importUploadCancel(data: { upload: string }): Result;
+  importWritten(data: { ids: string[] }): Result;
   /** Open (or focus) the library page, optionally on one entry. */
   openLibrary(data: { id?: string }): Result;
 };

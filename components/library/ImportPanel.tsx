@@ -1,8 +1,10 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../utils/i18n';
-import { isUnknownUpload, type Failure, type ImportFormat, type ImportPreviewResult, type ImportSource } from '../../utils/messages';
-import { ask } from './api';
-import { bytesToBase64, isZip } from './format';
+import type { ImportFormat } from '../../utils/library/formats/types';
+import { measureImport, now, previewImport, readImport, writeImport, type ImportPreview, type ParsedImport } from '../../utils/library/import-run';
+import { Library } from '../../utils/library/store';
+import { ask, errorText } from './api';
+import { isZip } from './format';
 
 export const IMPORT_CHOICES: Array<[ImportFormat, MessageKey]> = [
   ['auto', 'libImportAuto'],
@@ -19,40 +21,40 @@ const FORMAT_LABEL = Object.fromEntries(IMPORT_CHOICES) as Record<ImportFormat, 
 const ERRORS_SHOWN = 20;
 
 /**
- * Files up to this size go to the background in the import messages themselves; bigger ones
- * as a staged upload in chunks (Chrome refuses any extension message over 64 MiB).
+ * Bytes of the file read at a time: a file bigger than this is read in several slices with a
+ * progress bar (and can be cancelled between two).
  */
-export const INLINE_MAX_BYTES = 4 * 1024 * 1024;
+export const CHUNK_BYTES = 8 * 1024 * 1024;
+
+let pageLib: Library | null = null;
+
 /**
- * Bytes of the file read per upload chunk: ≤ 6 Mi UTF-16 code units of text (UTF-8 never
- * decodes to more code units than bytes) or exactly 8 Mi of base64 for a zip — within the
- * background's MAX_UPLOAD_CHUNK (8 Mi), itself well under Chrome's limit.
+ * The library page's own Library (opened on the first import, one per page): the page is an
+ * extension page, same origin as the background, so it opens the same IndexedDB library and
+ * imports into it directly (the background's Library catches up through the store's change log).
  */
-export const CHUNK_BYTES = 6 * 1024 * 1024;
+export function pageLibrary(): Library {
+  return (pageLib ??= new Library({ searchIndex: 'lazy', autoCompact: false }));
+}
 
-type Preview = Extract<ImportPreviewResult, { ok: true }>;
+/** Tests: use this Library instead (null: back to the default). */
+export function setPageLibrary(lib: Library | null): void {
+  pageLib = lib;
+}
 
-/** The file being imported: its string inline (small files) or the id of its staged upload. */
+/** The file being imported and, once read, what parseImport made of it (kept for Import). */
 interface Source {
   file: File;
-  data: string | null;
-  upload: string | null;
+  parsed: ParsedImport | null;
 }
 
 type State =
   | { step: 'idle' }
   | { step: 'reading'; file: string }
-  | { step: 'preview'; file: string; source: Source; preview: Preview }
-  | { step: 'importing'; file: string; source: Source; preview: Preview }
+  | { step: 'preview'; file: string; source: Source; preview: ImportPreview }
+  | { step: 'importing'; file: string; source: Source; preview: ImportPreview }
   | { step: 'done'; imported: number; skipped: number; errors: Array<{ line: number; message: string; file?: string }> }
   | { step: 'failed'; error: string };
-
-/** A File → the string the import messages take: text, or base64 for a zip. */
-export async function readImportFile(file: Blob & { name?: string }): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (isZip(bytes) || /\.zip$/i.test(file.name ?? '')) return bytesToBase64(bytes);
-  return new TextDecoder(textEncoding(bytes)).decode(bytes);
-}
 
 /** UTF-16 with a byte order mark, else UTF-8 (a UTF-8 BOM is dropped by the decoder). */
 function textEncoding(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
@@ -64,80 +66,65 @@ function textEncoding(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /**
- * The same string as readImportFile, as consecutive chunks read `chunkBytes` at a time (the
- * whole file is never in memory at once). A chunk never ends inside a character: UTF-8/UTF-16
- * is decoded as a stream (a character cut by a read waits for its next bytes) and a trailing
- * high surrogate is carried to the next chunk; zips are read in multiples of 3 bytes so that
- * the chunks' base64 strings join into the file's base64. `read` is the bytes read so far.
+ * A file as consecutive parts read `chunkBytes` at a time: a zip (by its first bytes or its
+ * name) as its bytes, anything else as text. A text part never ends inside a character:
+ * UTF-8/UTF-16 is decoded as a stream (a character cut by a read waits for its next bytes) and
+ * a trailing high surrogate is carried to the next part. `read` is the bytes read so far.
  */
 export async function* importFileChunks(
   file: Blob & { name?: string },
   chunkBytes = CHUNK_BYTES,
-): AsyncGenerator<{ text: string; read: number }> {
+): AsyncGenerator<{ part: string | Uint8Array; read: number }> {
   const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
   const zip = isZip(head) || /\.zip$/i.test(file.name ?? '');
-  const step = zip ? Math.max(3, chunkBytes - (chunkBytes % 3)) : Math.max(4, chunkBytes);
+  const step = Math.max(4, chunkBytes);
   const decoder = zip ? null : new TextDecoder(textEncoding(head));
   let carry = '';
   for (let at = 0; at < file.size; at += step) {
     const bytes = new Uint8Array(await file.slice(at, at + step).arrayBuffer());
     const read = Math.min(file.size, at + step);
-    let text = carry + (decoder ? decoder.decode(bytes, { stream: read < file.size }) : bytesToBase64(bytes));
+    if (!decoder) {
+      yield { part: bytes, read };
+      continue;
+    }
+    let text = carry + decoder.decode(bytes, { stream: read < file.size });
     carry = '';
     if (text.length && read < file.size && isHighSurrogate(text.charCodeAt(text.length - 1))) {
       carry = text.slice(-1);
       text = text.slice(0, -1);
     }
-    if (text) yield { text, read };
+    if (text) yield { part: text, read };
   }
-  if (carry) yield { text: carry, read: file.size };
+  if (carry) yield { part: carry, read: file.size };
 }
 
 /**
- * Stage `file` in the background in chunks (importUploadStart → importUploadChunk… →
- * importUploadEnd); resolves the upload id. `onProgress` gets the fraction read. A failed
- * upload is cancelled (the background drops what it got).
+ * Read an import file in slices (importFileChunks): the bytes of a zip, the text of anything
+ * else — what parseImport takes. `onProgress` gets the fraction read after each slice; when
+ * `wanted()` turns false (Cancel, another file) reading stops and null is returned.
  */
-export async function uploadImportFile(
+export async function readImportFile(
   file: Blob & { name?: string },
-  onProgress: (fraction: number) => void = () => undefined,
-  chunkBytes = CHUNK_BYTES,
-): Promise<{ ok: true; upload: string } | Failure> {
-  const start = await ask('importUploadStart', {});
-  if (!start.ok) return start;
-  const upload = start.upload;
-  const failed = (error: string): Failure => {
-    void ask('importUploadCancel', { upload });
-    return { ok: false, error };
-  };
-  let index = 0;
-  let length = 0;
-  const chunks = importFileChunks(file, Math.min(chunkBytes, start.maxChunk ?? chunkBytes));
-  try {
-    let pending = chunks.next();
-    for (;;) {
-      const step = await pending;
-      if (step.done) break;
-      // read the next chunk from the file while this one is on its way
-      pending = chunks.next();
-      pending.catch(() => undefined);
-      const { text, read } = step.value;
-      const r = await ask('importUploadChunk', { upload, index, chunk: text });
-      if (!r.ok) {
-        void chunks.return(undefined);
-        return failed(r.error);
-      }
-      index++;
-      length += text.length;
-      onProgress(file.size ? read / file.size : 1);
-    }
-  } catch (e) {
-    return failed(e instanceof Error ? e.message : String(e));
+  options: { chunkBytes?: number; onProgress?: (fraction: number) => void; wanted?: () => boolean } = {},
+): Promise<string | Uint8Array | null> {
+  const texts: string[] = [];
+  let bytes: Uint8Array | null = null;
+  for await (const { part, read } of importFileChunks(file, options.chunkBytes)) {
+    if (options.wanted && !options.wanted()) return null;
+    if (typeof part === 'string') texts.push(part);
+    else (bytes ??= new Uint8Array(file.size)).set(part, read - part.length);
+    options.onProgress?.(file.size ? read / file.size : 1);
   }
-  const end = await ask('importUploadEnd', { upload, chunks: index, length });
-  if (!end.ok) return failed(end.error);
-  onProgress(1);
-  return { ok: true, upload };
+  if (options.wanted && !options.wanted()) return null;
+  return bytes ?? texts.join('');
+}
+
+/** Resolves once the page has painted (a hidden tab gets no animation frame: at most 50 ms). */
+function nextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 50);
+  });
 }
 
 /** How often the panel asks how many imported articles still wait to be sanitised and indexed. */
@@ -191,10 +178,11 @@ function ErrorList({ errors }: { errors: Array<{ line: number; message: string; 
 }
 
 /**
- * Import: file picker or drag and drop → read → importPreview (nothing written) → shows what
- * would be imported → Import writes it with importLibrary. A big file is staged in the
- * background in chunks first (with a progress bar); when the background has forgotten it
- * (Chrome stopped its service worker meanwhile) it is staged again and the step retried once.
+ * Import: file picker or drag and drop → the file is read (in slices, with a progress bar when
+ * big) and parsed in this page → preview against the page's own Library (nothing written) →
+ * Import writes what was parsed (not parsed again) in one transaction, then tells the background
+ * (`importWritten`), which sanitises and indexes the imported articles; the panel shows how
+ * many are left. Nothing is uploaded to the background.
  */
 export function ImportPanel({ onImported }: { onImported(): void }) {
   const [format, setFormat] = useState<ImportFormat>('auto');
@@ -202,110 +190,89 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
   const [progress, setProgress] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
-  /** the staged upload the background holds for this panel, to drop it on Cancel / a new file */
-  const staged = useRef<string | null>(null);
-  /** bumped by every new file / Cancel: answers for an older one are ignored */
+  /** bumped by every new file / format / Cancel / Import: answers for an older one are ignored */
   const run = useRef(0);
   const id = useId();
   const pending = usePending(state.step === 'done' && state.imported > 0);
+  // nothing of a run still going may touch the panel once it is gone
+  useEffect(
+    () => () => {
+      run.current++;
+    },
+    [],
+  );
 
-  const dropStaged = () => {
-    const upload = staged.current;
-    staged.current = null;
-    if (upload) void ask('importUploadCancel', { upload });
-  };
-  useEffect(() => dropStaged, []);
-
-  /** Stage the source's file in the background (again); false when it failed (state set). */
-  const stage = async (source: Source, mine: number): Promise<boolean> => {
-    setProgress(0);
-    const r = await uploadImportFile(source.file, (f) => {
-      if (run.current === mine) setProgress(f);
-    });
-    if (run.current !== mine) {
-      if (r.ok) void ask('importUploadCancel', { upload: r.upload });
-      return false;
-    }
-    setProgress(null);
-    if (!r.ok) {
-      setState({ step: 'failed', error: r.error });
-      return false;
-    }
-    source.upload = r.upload;
-    staged.current = r.upload;
-    return true;
-  };
-
-  /**
-   * Send importPreview / importLibrary for `source`: inline data, or its staged upload — staged
-   * again and sent once more when the background no longer holds it.
-   */
-  const send = async <K extends 'importPreview' | 'importLibrary'>(type: K, fmt: ImportFormat, source: Source, mine: number) => {
-    const message = (): ImportSource =>
-      source.data !== null ? { format: fmt, data: source.data } : { format: fmt, upload: source.upload as string };
-    if (source.data === null && !source.upload && !(await stage(source, mine))) return null;
-    let answer = await ask(type, message());
-    if (source.data === null && isUnknownUpload(answer) && run.current === mine) {
-      if (!(await stage(source, mine))) return null;
-      answer = await ask(type, message());
-    }
-    return run.current === mine ? answer : null;
-  };
-
-  const preview = async (file: string, source: Source, fmt: ImportFormat, mine = run.current) => {
-    const answer = await send('importPreview', fmt, source, mine);
-    if (!answer) return;
-    if (answer.ok) {
-      setState({ step: 'preview', file, source, preview: answer });
-      return;
-    }
-    // nothing more will be read from this upload
-    dropStaged();
-    setState({ step: 'failed', error: answer.error });
-  };
-
-  const take = async (file: File | null | undefined) => {
+  /** Read, parse and preview `file` as `fmt`. */
+  const take = async (file: File | null | undefined, fmt: ImportFormat = format) => {
     if (!file) return;
     const mine = ++run.current;
-    dropStaged();
-    setProgress(null);
+    const current = () => run.current === mine;
+    const big = file.size > CHUNK_BYTES;
+    setProgress(big ? 0 : null);
     setState({ step: 'reading', file: file.name });
-    const source: Source = { file, data: null, upload: null };
-    if (file.size <= INLINE_MAX_BYTES) {
-      try {
-        source.data = await readImportFile(file);
-      } catch (e) {
-        if (run.current === mine) setState({ step: 'failed', error: e instanceof Error ? e.message : String(e) });
+    try {
+      const t0 = now();
+      let data = await readImportFile(file, {
+        onProgress: (f) => {
+          if (big && current()) setProgress(f);
+        },
+        wanted: current,
+      });
+      if (data === null || !current()) return;
+      const t1 = now();
+      // "Reading <file>…" is shown before the page is busy parsing
+      setProgress(null);
+      await nextPaint();
+      if (!current()) return;
+      const t2 = now();
+      const parsed = readImport(fmt, data);
+      data = null;
+      const t3 = now();
+      if (!parsed.ok) {
+        setState({ step: 'failed', error: parsed.error });
         return;
       }
+      const preview = await previewImport(pageLibrary(), parsed);
+      if (!current()) return;
+      measureImport('read', t0, t1);
+      measureImport('parse', t2, t3);
+      measureImport('lookup', t3);
+      setState({ step: 'preview', file: file.name, source: { file, parsed }, preview });
+    } catch (e) {
+      if (current()) {
+        setProgress(null);
+        setState({ step: 'failed', error: errorText(e) });
+      }
     }
-    if (run.current !== mine) return;
-    await preview(file.name, source, format, mine);
   };
 
   const confirm = async () => {
-    if (state.step !== 'preview') return;
-    // a new run: a preview still on its way (the format was changed just before) is ignored
+    if (state.step !== 'preview' || !state.source.parsed) return;
+    // a new run: nothing still on its way for this file may replace what Import shows
     const mine = ++run.current;
     const { source } = state;
+    const parsed = source.parsed as ParsedImport;
     setState({ ...state, step: 'importing' });
-    const answer = await send('importLibrary', state.preview.format, source, mine);
-    if (!answer) return;
-    // the background dropped its copy with the import; drop the page's too
-    staged.current = null;
-    source.upload = null;
-    source.data = null;
-    if (!answer.ok) {
-      setState({ step: 'failed', error: answer.error });
-      return;
+    let outcome: State;
+    try {
+      const t0 = now();
+      const written = await writeImport(pageLibrary(), parsed);
+      measureImport('write', t0);
+      // the background tells the other pages and sanitises + indexes what was written
+      if (written.ids.length) await ask('importWritten', { ids: written.ids });
+      outcome = { step: 'done', imported: written.imported, skipped: written.skipped, errors: written.errors };
+      onImported();
+    } catch (e) {
+      outcome = { step: 'failed', error: errorText(e) };
     }
-    setState({ step: 'done', imported: answer.imported, skipped: answer.skipped, errors: answer.errors });
-    onImported();
+    // the parsed file is not needed any more
+    source.parsed = null;
+    if (run.current === mine) setState(outcome);
   };
 
   const reset = () => {
     run.current++;
-    dropStaged();
+    if (state.step === 'preview') state.source.parsed = null;
     setProgress(null);
     setState({ step: 'idle' });
     if (inputRef.current) inputRef.current.value = '';
@@ -355,7 +322,10 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
           onChange={(e) => {
             const next = (e.currentTarget as HTMLSelectElement).value as ImportFormat;
             setFormat(next);
-            if (state.step === 'preview') void preview(state.file, state.source, next);
+            if (state.step === 'preview') {
+              state.source.parsed = null;
+              void take(state.source.file, next);
+            }
           }}
         >
           {IMPORT_CHOICES.map(([v, key]) => (
@@ -367,7 +337,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
       </label>
       <div class="import-status" role="status" aria-live="polite" data-testid="import-status">
         {state.step === 'reading' && progress === null ? <p>{t('libImportReading', state.file)}</p> : null}
-        {progress !== null && (state.step === 'reading' || state.step === 'preview' || state.step === 'importing') ? (
+        {progress !== null && state.step === 'reading' ? (
           <div data-testid="import-progress">
             {/* the announced text moves in steps of 10 % (a live region that changed every chunk would chatter) */}
             <p>{t('libImportReadingProgress', [state.file, Math.floor(progress * 10) * 10])}</p>
@@ -387,7 +357,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
             </p>
             <ErrorList errors={state.preview.errors} />
             {state.preview.new === 0 ? <p>{t('libImportNothingNew')}</p> : null}
-            {state.step === 'importing' && progress === null ? <p data-testid="import-working">{t('libImportWorking')}</p> : null}
+            {state.step === 'importing' ? <p data-testid="import-working">{t('libImportWorking')}</p> : null}
           </div>
         ) : null}
         {state.step === 'done' ? (
@@ -411,7 +381,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         </p>
       ) : null}
       {state.step === 'reading' ? (
-        // a big file takes a while to hand over: it can be stopped (the upload is dropped)
+        // a big file takes a while to read: it can be stopped
         <div class="actions">
           <button type="button" data-testid="import-cancel" onClick={reset}>
             {t('libImportCancel')}

@@ -58,16 +58,6 @@ export function isWebUrl(url: string | null | undefined): url is string {
   }
 }
 
-/** Bytes → base64 without blowing the stack on big files. */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary);
-}
-
 /** A zip starts with "PK\x03\x04" (or "PK\x05\x06" when empty). */
 export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5);

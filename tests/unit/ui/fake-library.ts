@@ -2,6 +2,7 @@
  * An in-memory stand-in for the background's library, answering the library messages the UI
  * sends (the `sendMessage` boundary of utils/messages.ts), with a log of every call.
  */
+import type { Library } from '../../../utils/library/store';
 import type { SavedItem } from '../../../utils/library/types';
 import type { ItemRow, ListFilter } from '../../../utils/messages';
 
@@ -67,6 +68,10 @@ export class FakeLibrary {
   /** what savedState/saveTab consider the current tab's page */
   tabItem: SavedItem = makeItem(9999, { title: 'The page in the tab' });
   damaged: Array<{ id: string; error: string; store: 'items' }> = [];
+  /** the library database the page imports into itself (see ImportPanel's pageLibrary) */
+  shared: Library | null = null;
+  /** imported articles the background still sanitises and indexes (libraryStats.pending) */
+  pending = 0;
 
   constructor(items: SavedItem[] = []) {
     this.items = items;
@@ -151,22 +156,19 @@ export class FakeLibrary {
           publishers: [...pubs].map(([name, count]) => ({ name, count })),
           damaged: this.damaged,
           schemaVersion: 3,
+          pending: this.pending,
         };
       }
       case 'exportLibrary':
         return { ok: true, filename: `lectern-2026-03-04.${data.format}`, mimeType: 'application/json', text: '{}', downloadId: 1 };
-      case 'importPreview':
-        return {
-          ok: true,
-          format: data.format === 'auto' ? 'pocket-csv' : data.format,
-          counts: { records: 4, items: 3, errors: 1, ignored: 0, withContent: 0, archived: 1, favourite: 0 },
-          new: 2,
-          existing: 1,
-          errors: [{ line: 4, message: 'no URL' }],
-        };
-      case 'importLibrary':
-        this.items.push(makeItem(5000), makeItem(5001));
-        return { ok: true, imported: 2, skipped: 1, errors: [{ line: 4, message: 'no URL' }] };
+      case 'importWritten': {
+        // the page wrote into the shared database (here: `shared`); the background's list shows it
+        for (const id of data.ids as string[]) {
+          const item = await this.shared?.get(id);
+          if (item) this.items.push(item);
+        }
+        return { ok: true };
+      }
       case 'openLibrary':
       case 'openReader':
         return { ok: true };

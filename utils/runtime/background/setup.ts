@@ -6,13 +6,11 @@ import { browser, type Browser } from 'wxt/browser';
 import { t } from '../../i18n';
 import { onMessages, sendTabMessage, type BackgroundProtocol, type Result, type SaveTabResult } from '../../messages';
 import { activeTabId, closeReader, openReader, pageInfo, pingReader } from './reader';
-import { drainIfPending, inputOf, uploadCancel, uploadChunk, uploadEnd, uploadStart } from './import';
+import { drainIfPending, importWritten } from './import';
 import {
   deleteSaved,
   exportSaved,
   getSaved,
-  importPreview,
-  importSaved,
   libraryStats,
   listSaved,
   restoreSaved,
@@ -119,12 +117,7 @@ export function setupBackground(): void {
     restoreSaved: (data) => restoreSaved(data.items),
     libraryStats: () => libraryStats(),
     exportLibrary: (data) => exportSaved(data),
-    importPreview: (data) => importPreview(data.format, inputOf(data)),
-    importLibrary: (data) => importSaved(data.format, inputOf(data)),
-    importUploadStart: () => uploadStart(),
-    importUploadChunk: (data) => uploadChunk(data.upload, data.index, data.chunk),
-    importUploadEnd: (data) => uploadEnd(data.upload, data.chunks, data.length),
-    importUploadCancel: (data) => uploadCancel(data.upload),
+    importWritten: (data) => importWritten(data?.ids),
     openLibrary: (data) => openLibrary(data.id),
   });
 

@@ -1,0 +1,111 @@
+/**
+ * Running an import against a Library, in whichever context holds the parsed file: the library
+ * page (its import panel reads, parses and writes in the page itself: no upload to the
+ * background) and the background (the e2e test hook's importLibrary). Pure: no `browser.*`, no
+ * DOM. One implementation of the preview (identity lookups) and of the write for both.
+ *
+ * Imported HTML is untrusted: it is written as it came (`untrusted: true`, kept out of the
+ * search index, listed in meta 'pending') and sanitised + indexed afterwards, where a DOM is
+ * (the background's drainPending → Library.cleanPending in the offscreen document).
+ */
+import { parseImport } from './formats/import';
+import { IMPORT_FORMATS, type ConcreteImportFormat, type ImportCounts, type ImportError, type ImportFormat, type ImportResult } from './formats/types';
+import type { Library, SaveInput } from './store';
+
+/** A file parseImport could read. */
+export type ParsedImport = Extract<ImportResult, { ok: true }>;
+
+export interface ImportPreview {
+  /** the format read (the detected one for 'auto') */
+  format: ConcreteImportFormat;
+  counts: ImportCounts;
+  /** items not yet in the library */
+  new: number;
+  /** items already in the library (an import keeps them as they are) */
+  existing: number;
+  errors: ImportError[];
+}
+
+export interface ImportWriteResult {
+  imported: number;
+  skipped: number;
+  /** ids of the entries written (not those skipped) */
+  ids: string[];
+  errors: Array<{ line: number; message: string }>;
+}
+
+/**
+ * Parse an import file (text, or bytes / base64 for a zip) with the pure formats layer; a file
+ * it cannot read → `{ ok: false, error }` (nothing to write).
+ */
+export function readImport(format: ImportFormat, data: string | Uint8Array): ImportResult {
+  if (!IMPORT_FORMATS.includes(format)) return { ok: false, error: `Unknown import format "${String(format)}".` };
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+    return { ok: false, error: 'The import data must be a string (text, or base64 for a zip).' };
+  }
+  return parseImport(format, data);
+}
+
+/** Identity lookups, LOOKUPS_IN_FLIGHT read transactions at a time (one by one took ~1 ms each). */
+const LOOKUPS_IN_FLIGHT = 32;
+
+async function findAll(lib: Library, items: SaveInput[]): Promise<boolean[]> {
+  const found = new Array<boolean>(items.length).fill(false);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      found[i] = !!(await lib.findSaved(items[i]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOOKUPS_IN_FLIGHT, items.length) }, worker));
+  return found;
+}
+
+/** What importing `parsed` into `lib` would do, without writing anything. */
+export async function previewImport(lib: Library, parsed: ParsedImport): Promise<ImportPreview> {
+  let existing = 0;
+  const seen = new Set<string>();
+  // an empty library has none of them (the first import of a big file: no 10,000 lookups)
+  const empty = (await lib.list({ limit: 1 })).total === 0;
+  const found = empty ? null : await findAll(lib, parsed.items as SaveInput[]);
+  parsed.items.forEach((item, i) => {
+    if (found?.[i]) existing++;
+    else seen.add(item.source?.url ?? item.url);
+  });
+  return { format: parsed.format, counts: parsed.counts, new: seen.size, existing, errors: parsed.errors };
+}
+
+/**
+ * Write `parsed` into `lib` in ONE transaction (Library.saveMany): merges by identity (an entry
+ * already saved is kept as it is and counted in `skipped`), keeps dates, tags and state, fetches
+ * nothing. A failed write writes nothing (it throws). The bodies are stored unsanitised and
+ * wait in meta 'pending' until cleaned.
+ */
+export async function writeImport(lib: Library, parsed: ParsedImport): Promise<ImportWriteResult> {
+  const inputs: SaveInput[] = parsed.items.map(({ unsanitisedHtml, ...rest }) => ({ ...(rest as SaveInput), html: unsanitisedHtml ?? null }));
+  const results = await lib.saveMany(inputs, { ifExists: 'skip', untrusted: true });
+  const written = results.filter((r) => !r.skipped);
+  return {
+    imported: written.length,
+    skipped: results.length - written.length,
+    ids: [...new Set(written.map((r) => r.id))],
+    errors: parsed.errors.map((e) => ({ line: e.line, message: e.file ? `${e.file}: ${e.message}` : e.message })),
+  };
+}
+
+export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * Record an import step as the performance measure `lectern:import:<step>` in this context
+ * (bench/import-browser.ts reads them); only the last of each name is kept.
+ */
+export function measureImport(step: string, start: number, end: number = now()): void {
+  try {
+    const name = `lectern:import:${step}`;
+    performance.clearMeasures(name);
+    performance.measure(name, { start, end });
+  } catch {
+    // no User Timing here: nothing to record
+  }
+}
