@@ -277,7 +277,7 @@ test('import: the preview shows new / present / bad rows with line numbers and w
     await lib.getByTestId('import-cancel').click();
     await expect(preview).toHaveCount(0);
 
-    // drag and drop a zip (read as bytes → base64), format detected; a bad row names its line
+    // drag and drop a zip (read as bytes in the page), format detected; a bad row names its line
     const zip = fs.readFileSync(path.join(ROOT, 'tests/fixtures/imports/pocket-export.zip')).toString('base64');
     await lib.getByTestId('import-dropzone').evaluate((zone, b64) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -290,6 +290,77 @@ test('import: the preview shows new / present / bad rows with line numbers and w
     await expect(preview).toContainText(/pocket-export\.zip \(Pocket zip\): \d+ new, \d+ already in the library, [1-9]\d* with errors\./);
     await expect(lib.getByTestId('import-errors')).toContainText(/Line 3\b/);
     expect(await list(lectern)).toHaveLength(wanted);
+  } finally {
+    await lib.close().catch(() => {});
+  }
+});
+
+test('import in the page: hostile HTML in the file never runs nor shows in the saved copy; the body words are found once indexed', async ({
+  lectern,
+  extContext,
+  extensionId,
+}) => {
+  await clear(lectern);
+  const lib = await extContext.newPage();
+  const dialogs: string[] = [];
+  lib.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const file = {
+    name: 'hostile-backup.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(
+      JSON.stringify({
+        format: 'lectern',
+        version: 1,
+        exportedAt: '2026-03-10T09:00:00.000Z',
+        items: [
+          {
+            url: 'https://news.example/hostile',
+            title: 'Hostile backup story',
+            savedAt: '2026-03-09T09:00:00.000Z',
+            hasContent: true,
+            html:
+              '<p onclick="window.__pwned = 1">Quillwort harbour report, paragraph one.</p>' +
+              '<script>window.__pwned = 2; alert("script ran")</script>' +
+              '<details open ontoggle="window.__pwned = 3; alert(\'ontoggle ran\')"><summary>More</summary>Details text.</details>' +
+              '<p><a href="javascript:window.__pwned = 4">a javascript link</a> and <a href="https://publisher.example/ok">a real one</a>.</p>',
+          },
+          { url: 'https://news.example/plain', title: 'Plain backup story', savedAt: '2026-03-08T09:00:00.000Z', hasContent: true, html: '<p>Nothing odd here.</p>' },
+        ],
+      }),
+    ),
+  };
+  try {
+    await lib.goto(`chrome-extension://${extensionId}/library.html`);
+    await lib.getByTestId('lib-import-toggle').click();
+    await lib.getByTestId('import-file').setInputFiles(file);
+    await expect(lib.getByTestId('import-preview')).toContainText('hostile-backup.json (Lectern JSON): 2 new, 0 already in the library, 0 with errors.');
+    await lib.getByTestId('import-confirm').click();
+    await expect(lib.getByTestId('import-result')).toContainText('Imported 2;');
+    // sanitised and indexed after the import: the panel says when every article can be searched
+    await expect(lib.getByTestId('import-indexed')).toHaveText('Every imported article can be searched now.', { timeout: 30_000 });
+    expect(await list(lectern)).toHaveLength(2);
+    await lib.getByTestId('lib-search').fill('quillwort');
+    await expect(lib.getByTestId('saved-row').getByTestId('row-title')).toHaveText(['Hostile backup story']);
+
+    const [row] = (await list(lectern)).filter((i) => i.title === 'Hostile backup story');
+    const saved = await lectern.call('getSaved', row!.id);
+    const html = (saved.item as { html: string }).html;
+    expect(html).toContain('Quillwort harbour report');
+    expect(html).toContain('https://publisher.example/ok');
+    expect(html).not.toMatch(/<script|onclick|ontoggle|javascript:|__pwned/i);
+
+    await lib.goto(`chrome-extension://${extensionId}/library.html#item=${encodeURIComponent(row!.id)}`);
+    const body = lib.getByTestId('reader-body');
+    await expect(body).toContainText('Quillwort harbour report, paragraph one.');
+    await body.getByText('Quillwort harbour report').click();
+    const shown = await body.evaluate((el) => el.innerHTML);
+    expect(shown).not.toMatch(/<script|onclick|ontoggle|javascript:/i);
+    await lib.waitForTimeout(300);
+    expect(await lib.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? null)).toBeNull();
+    expect(dialogs).toEqual([]);
   } finally {
     await lib.close().catch(() => {});
   }
