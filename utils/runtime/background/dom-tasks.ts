@@ -16,7 +16,7 @@ import { JsonChunkWriter } from '../../library/formats/json';
 import { ymd } from '../../library/formats/util';
 import { bytesToBase64 } from '../../library/formats/util';
 import type { ExportFormat } from '../../library/formats/types';
-import type { Library } from '../../library/store';
+import type { CleanResult, Library } from '../../library/store';
 
 export type DomTask =
   /**
@@ -41,7 +41,7 @@ export type DomTaskResult =
       /** where the time went (ms): waiting for the library, writing the file, making the Blob (bench:export) */
       timings?: { read: number; write: number; blob: number };
     }
-  | { kind: 'clean'; cleaned: number; remaining: number; changed: string[] }
+  | ({ kind: 'clean' } & CleanResult)
   | { kind: 'revoke' };
 
 /** Run one DOM-needing step in this context (which must have a DOM). */
