@@ -12,15 +12,20 @@
  * `.output/chrome-mv3-e2e` (copied first, so a concurrent rebuild cannot change it mid-run).
  * Never downloads a browser (/usr/bin/chromium or $LECTERN_CHROMIUM).
  *
+ * The library page imports in the page itself (components/library/ImportPanel.tsx): it reads
+ * the file in slices, parses it, looks its entries up and writes them in its own Library (the
+ * shared IndexedDB), then sends ONE `importWritten {ids}` message; the background sanitises and
+ * indexes the imported bodies after (drainPending, in the offscreen document).
+ *
  * Figures:
  *  - page: wall clock from setInputFiles to the preview, and from the Import click to the
  *    result, taken in the page (MutationObserver on the panel);
- *  - messages: every chrome.runtime.sendMessage the page makes is timed in the page (the
- *    staged upload's chunks, importPreview, importLibrary);
- *  - background: the performance measures the background records (utils/runtime/background/
- *    import.ts): preview parse + identity lookups; import parse, sanitise (DOMPurify in the
- *    offscreen document, including the messages to it), IndexedDB write (one transaction, which
- *    includes deriving text and the search index).
+ *  - page steps: the performance measures the panel records in the page,
+ *    `lectern:import:read|parse|lookup|write`;
+ *  - messages: every chrome.runtime.sendMessage the page makes is timed in the page
+ *    (importWritten; libraryStats polls);
+ *  - background: its `lectern:import:clean` measure (the drain: sanitise + index every pending
+ *    body), and the wall clock until libraryStats.pending is 0.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -174,34 +179,29 @@ async function main(): Promise<void> {
     });
 
     const bench = await page.evaluate(() => (globalThis as unknown as { __bench: { messages: Array<{ type: string; start: number; end: number; ok: boolean; error?: string }>; marks: Record<string, number> } }).__bench);
-    const bg = await (await findWorker(ctx)).evaluate(() =>
-      Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('lectern:import:')).map((m) => [m.name.slice('lectern:import:'.length), m.duration])),
-    );
+    const importMeasures = () =>
+      Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('lectern:import:')).map((m) => [m.name.slice('lectern:import:'.length), m.duration]));
+    const steps: Record<string, number> = await page.evaluate(importMeasures);
+    const bg: Record<string, number> = await (await findWorker(ctx)).evaluate(importMeasures);
     const seen = await page.evaluate(() => (globalThis as unknown as { __seen: { count: number; chars: number } }).__seen);
     const listed = await hook('listSaved');
     const count = Array.isArray(listed.items) ? listed.items.length : -1;
 
     const msgs = bench.messages;
-    const sum = (type: string) => msgs.filter((m) => m.type === type).reduce((n, m) => n + (m.end - m.start), 0);
-    const chunks = msgs.filter((m) => m.type === 'importUploadChunk');
-    const uploads = msgs.filter((m) => m.type === 'importUploadStart').length;
-    const upStart = msgs.find((m) => m.type === 'importUploadStart')?.start ?? t0;
-    const upEnd = msgs.find((m) => m.type === 'importUploadEnd')?.end ?? upStart;
-    const prev = msgs.find((m) => m.type === 'importPreview');
-    const imp = msgs.filter((m) => m.type === 'importLibrary').at(-1);
+    const written = msgs.find((m) => m.type === 'importWritten');
     const previewAt = bench.marks['import-preview'] ?? NaN;
     const resultAt = bench.marks['import-result'] ?? NaN;
     const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${(x / 1000).toFixed(2)} s`);
+    const sent = msgs.filter((m) => m.type !== 'libraryStats').map((m) => m.type);
 
     console.log('file picker → preview shown            ', ms(previewAt - t0));
-    console.log('  read + staged upload (page → bg)     ', ms(upEnd - upStart), `(${chunks.length} chunks in ${uploads} upload(s); chunk messages ${ms(sum('importUploadChunk'))}, reading the file in between ${ms(upEnd - upStart - sum('importUploadChunk'))})`);
-    console.log('  importPreview message                ', ms(prev ? prev.end - prev.start : undefined));
-    console.log('    parse (background)                 ', ms(bg['preview-parse']));
-    console.log('    identity lookups (IndexedDB)       ', ms(bg['preview-lookup']));
+    console.log('  read the file (page, in slices)      ', ms(steps.read));
+    console.log('  parse (page)                         ', ms(steps.parse));
+    console.log('  identity lookups (page, IndexedDB)   ', ms(steps.lookup));
     console.log('Import click → "Imported" shown         ', ms(resultAt - tClick));
-    console.log('  importLibrary message                ', ms(imp ? imp.end - imp.start : undefined));
-    console.log('    parse (background)                 ', ms(bg.parse));
-    console.log('    IndexedDB write (one transaction)  ', ms(bg.write));
+    console.log('  IndexedDB write (page, one transaction)', ms(steps.write));
+    console.log('  importWritten message                ', ms(written ? written.end - written.start : undefined));
+    console.log(`  messages the page sent (besides libraryStats polls): ${sent.length ? sent.join(', ') : 'none'}`);
     console.log('then: sanitised + indexed (all pending)', ms(drained - resultAt), `(the background's drain: ${ms(bg.clean)})`);
     // (offscreen tasks go over a port of their own since 2026-11-29; before, runtime.sendMessage
     // delivered every sanitise batch to this page too)
