@@ -25,7 +25,9 @@
  *  - messages: every chrome.runtime.sendMessage the page makes is timed in the page
  *    (importWritten; libraryStats polls);
  *  - background: its `lectern:import:clean` measure (the drain: sanitise + index every pending
- *    body), and the wall clock until libraryStats.pending is 0.
+ *    body) and `clean-read|clean-sanitise|clean-index|clean-write` (where the drain's time went
+ *    in the DOM context, summed over its batches), and the wall clock until
+ *    libraryStats.pending is 0.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -203,6 +205,10 @@ async function main(): Promise<void> {
     console.log('  importWritten message                ', ms(written ? written.end - written.start : undefined));
     console.log(`  messages the page sent (besides libraryStats polls): ${sent.length ? sent.join(', ') : 'none'}`);
     console.log('then: sanitised + indexed (all pending)', ms(drained - resultAt), `(the background's drain: ${ms(bg.clean)})`);
+    console.log(
+      '  in the DOM context, summed over batches',
+      `read ${ms(bg['clean-read'])}, DOMPurify ${ms(bg['clean-sanitise'])}, text + index terms ${ms(bg['clean-index'])}, write ${ms(bg['clean-write'])}`,
+    );
     // (offscreen tasks go over a port of their own since 2026-11-29; before, runtime.sendMessage
     // delivered every sanitise batch to this page too)
     console.log(`  offscreen messages the library page received: ${seen.count}${seen.count ? ` (${(seen.chars / 1024 / 1024).toFixed(0)} MB of HTML)` : ''}`);
