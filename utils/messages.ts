@@ -8,7 +8,6 @@ import type { AggregatorId, Source } from './types';
 import type { SavedItem } from './library/types';
 import type { DamagedRecord, ItemPatch, ItemRow, LibraryStats, ListFilter } from './library/store';
 import type { ExportFormat, ImportFormat } from './library/formats/types';
-import type { ImportPreview } from './library/import-run';
 
 export interface Failure {
   ok: false;
@@ -99,9 +98,6 @@ export type ExportLibraryResult =
         }
     ))
   | Failure;
-
-/** What an import would do (utils/library/import-run.ts previewImport), nothing written. */
-export type ImportPreviewResult = ({ ok: true } & ImportPreview) | Failure;
 
 export type ImportLibraryResult =
   | { ok: true; imported: number; skipped: number; errors: Array<{ line: number; message: string }> }

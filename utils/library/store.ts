@@ -1617,7 +1617,7 @@ export class Library {
         // a damaged segment is left out (its words are not found) rather than breaking search
         if (
           d && Array.isArray(d.docs) && Array.isArray(d.seqs) && typeof d.terms === 'string' &&
-          d.offsets instanceof Uint32Array && d.postings instanceof Uint8Array
+          isTyped(d.offsets, 'Uint32Array') && isTyped(d.postings, 'Uint8Array')
         ) {
           this.segs.add(k, d);
         }
@@ -1697,6 +1697,14 @@ export class Library {
       if (options.all) return merged;
     }
   }
+}
+
+/**
+ * Is `v` a typed array of this kind, from any realm? (Structured clones can come back built by
+ * another global's constructors — fake-indexeddb under jsdom does — where `instanceof` fails.)
+ */
+function isTyped(v: unknown, kind: 'Uint8Array' | 'Uint32Array'): boolean {
+  return ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === `[object ${kind}]`;
 }
 
 function applyRow(cache: Cache, id: string, raw: unknown): void {

@@ -12,6 +12,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { Library } from '../../../utils/library/store';
 import { exportSaved, getLibrary, getSaved, importSaved, listSaved, saveInput, setLibrary, updateSaved, clearLibrary } from '../../../utils/runtime/background/library';
 import { hasDom, serveDomTasks } from '../../../utils/runtime/background/dom';
+import { drainPending } from '../../../utils/runtime/background/import';
 
 const ARTICLE = {
   url: 'https://www.inkl.com/news/tree-ring-study',
@@ -66,7 +67,7 @@ describe('DOM-needing library steps with a DOM in the background (Firefox)', () 
     expect(chapters.map((n) => strFromU8(files[n])).join('')).toContain('Longer and deeper');
   });
 
-  it('imported HTML is sanitised before it is stored', async () => {
+  it('imported HTML is stored as it came, then sanitised and indexed by the drain the import starts', async () => {
     const json = JSON.stringify({
       format: 'lectern',
       version: 1,
@@ -75,14 +76,18 @@ describe('DOM-needing library steps with a DOM in the background (Firefox)', () 
         {
           url: 'https://evil.example/a',
           title: 'Evil',
-          html: '<p onclick="steal()">Text<img src="x" onerror="steal()"><script>steal()</script><a href="javascript:steal()">l</a></p>',
+          html: '<p onclick="steal()">Wallabyish text<img src="x" onerror="steal()"><script>steal()</script><a href="javascript:steal()">l</a></p>',
         },
       ],
     });
     expect(await importSaved('json', json)).toEqual({ ok: true, imported: 1, skipped: 0, errors: [] });
+    await drainPending();
+    expect(await getLibrary().pendingCount()).toBe(0);
     const [row] = ((await listSaved()) as { items: Array<{ id: string }> }).items;
+    // its words are found now (they were not indexed before it was sanitised)
+    expect((await getLibrary().search('wallabyish')).items.map((i) => i.id)).toEqual([row.id]);
     const html = ((await getSaved(row.id)) as { item: { html: string } }).item.html;
-    expect(html).toContain('Text');
+    expect(html).toContain('Wallabyish text');
     expect(html).not.toMatch(/onclick|onerror|<script|javascript:/i);
   });
 

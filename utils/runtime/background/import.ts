@@ -6,9 +6,9 @@
  * and this module's drainPending sanitises and indexes them after, where a DOM is (./dom.ts).
  * Never throws: failures resolve `{ ok: false, error }`.
  */
-import { measureImport, now, previewImport, readImport, writeImport } from '../../library/import-run';
+import { measureImport, now, readImport, writeImport } from '../../library/import-run';
 import type { ImportFormat } from '../../library/formats/types';
-import type { ImportLibraryResult, ImportPreviewResult, Result } from '../../messages';
+import type { ImportLibraryResult, Result } from '../../messages';
 import { withDom } from './dom';
 import { broadcastChanged, fail, getLibrary } from './library';
 
@@ -82,20 +82,6 @@ export function importWritten(ids: unknown): Result {
   // a failed drain is kept in lastDrainError and retried by the next import, export or start
   void drainPending().catch(() => undefined);
   return { ok: true };
-}
-
-/**
- * What importing `data` would do, without writing anything (utils/library/import-run.ts
- * previewImport on the background's Library).
- */
-export async function importPreview(format: ImportFormat, data: string): Promise<ImportPreviewResult> {
-  try {
-    const parsed = readImport(format, data);
-    if (!parsed.ok) return { ok: false, error: parsed.error };
-    return { ok: true, ...(await previewImport(getLibrary(), parsed)) };
-  } catch (e) {
-    return fail(e);
-  }
 }
 
 /**

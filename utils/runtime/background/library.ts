@@ -287,5 +287,5 @@ export async function exportSaved(options: {
   }
 }
 
-export { importPreview, importSaved } from './import';
+export { importSaved } from './import';
 import { drainIfPending } from './import';
