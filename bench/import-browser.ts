@@ -171,13 +171,28 @@ async function main(): Promise<void> {
     console.log(`result: ${(await result.textContent())?.trim()}\n`);
     // the imported bodies are sanitised and indexed after the import (Library.cleanPending):
     // wait until none is pending
-    const drained = await page.evaluate(async () => {
+    // meanwhile, how long the library page's thread is kept from running (a 20 ms timer's lateness:
+    // in Chrome an extension's pages and its offscreen document may share one thread)
+    const { at: drained, stall } = await page.evaluate(async () => {
       const api = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; pending?: number }> } } }).chrome.runtime;
-      for (;;) {
-        const r = await api.sendMessage({ lectern: 1, type: 'libraryStats', data: {} });
-        if (r?.ok && r.pending === 0) return performance.now();
-        await new Promise((res) => setTimeout(res, 250));
+      const lateness: number[] = [];
+      let last = performance.now();
+      const timer = setInterval(() => {
+        const t = performance.now();
+        lateness.push(t - last - 20);
+        last = t;
+      }, 20);
+      try {
+        for (;;) {
+          const r = await api.sendMessage({ lectern: 1, type: 'libraryStats', data: {} });
+          if (r?.ok && r.pending === 0) break;
+          await new Promise((res) => setTimeout(res, 250));
+        }
+      } finally {
+        clearInterval(timer);
       }
+      lateness.sort((a, b) => a - b);
+      return { at: performance.now(), stall: { max: lateness.at(-1) ?? 0, p99: lateness[Math.floor(lateness.length * 0.99)] ?? 0, over50: lateness.filter((x) => x > 50).length, n: lateness.length } };
     });
 
     const bench = await page.evaluate(() => (globalThis as unknown as { __bench: { messages: Array<{ type: string; start: number; end: number; ok: boolean; error?: string }>; marks: Record<string, number> } }).__bench);
@@ -209,6 +224,7 @@ async function main(): Promise<void> {
       '  in the DOM context, summed over batches',
       `read ${ms(bg['clean-read'])}, DOMPurify ${ms(bg['clean-sanitise'])}, text + index terms ${ms(bg['clean-index'])}, write ${ms(bg['clean-write'])}`,
     );
+    console.log(`  the library page's thread meanwhile: a 20 ms timer late by ${stall.max.toFixed(0)} ms at most (p99 ${stall.p99.toFixed(0)} ms; ${stall.over50} of ${stall.n} ticks over 50 ms)`);
     // (offscreen tasks go over a port of their own since 2026-11-29; before, runtime.sendMessage
     // delivered every sanitise batch to this page too)
     console.log(`  offscreen messages the library page received: ${seen.count}${seen.count ? ` (${(seen.chars / 1024 / 1024).toFixed(0)} MB of HTML)` : ''}`);
