@@ -28,7 +28,7 @@
  * read, progress and favourite (a new `favourite: true` sticks). `updatedAt` becomes now.
  *
  * Imports write untrusted bodies as they are (`saveMany(…, { untrusted: true })`): the body is kept
- * as `{ id, html, raw: rev }`, left out of the body-word index, and its id added to meta
+ * as `{ id, json, raw: rev }` (not sanitised), left out of the body-word index, and its id added to meta
  * 'pending'; `cleanPending` (run where a DOM is) later sanitises and indexes them in batches.
  * Anything that shows a body sanitises it again anyway (setSanitizedContent), and exports wait
  * for the pending bodies first (utils/runtime/background/library.ts), so a raw body is never
