@@ -79,7 +79,8 @@ export type ListSavedResult =
 export type GetSavedResult = { ok: true; item: SavedItem } | Failure;
 export type UpdateSavedResult = { ok: true; items: ItemRow[] } | Failure;
 export type DeleteSavedResult = { ok: true; deleted: SavedItem[] } | Failure;
-export type LibraryStatsResult = ({ ok: true } & LibraryStats) | Failure;
+/** `cleaningError`: why imported articles still wait to be sanitised and indexed (the last drain failed) */
+export type LibraryStatsResult = ({ ok: true; cleaningError?: string } & LibraryStats) | Failure;
 
 /**
  * Text formats resolve `text`, markdown/epub `base64`; with `download: true` the file goes to

@@ -135,11 +135,13 @@ export const PENDING_POLL_MS = 1000;
  * indexing (libraryStats.pending), asked every PENDING_POLL_MS while `active`; null before the
  * first answer.
  */
-function usePending(active: boolean): number | null {
+function usePending(active: boolean): { pending: number | null; error: string | null } {
   const [pending, setPending] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!active) {
       setPending(null);
+      setError(null);
       return;
     }
     let stopped = false;
@@ -147,7 +149,11 @@ function usePending(active: boolean): number | null {
     const poll = async () => {
       const r = await ask('libraryStats', {});
       if (stopped) return;
-      if (r.ok) setPending(r.pending);
+      if (r.ok) {
+        setPending(r.pending);
+        // the background retries a failed drain on each ask; until then, say why nothing moves
+        setError(r.cleaningError ?? null);
+      }
       if (!r.ok || r.pending > 0) timer = setTimeout(() => void poll(), PENDING_POLL_MS);
     };
     void poll();
@@ -156,7 +162,7 @@ function usePending(active: boolean): number | null {
       if (timer) clearTimeout(timer);
     };
   }, [active]);
-  return pending;
+  return { pending, error };
 }
 
 function ErrorList({ errors }: { errors: Array<{ line: number; message: string; file?: string }> }) {
@@ -193,7 +199,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
   /** bumped by every new file / format / Cancel / Import: answers for an older one are ignored */
   const run = useRef(0);
   const id = useId();
-  const pending = usePending(state.step === 'done' && state.imported > 0);
+  const { pending, error: cleaningError } = usePending(state.step === 'done' && state.imported > 0);
   // nothing of a run still going may touch the panel once it is gone
   useEffect(
     () => () => {
@@ -297,7 +303,8 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         onDrop={(e) => {
           e.preventDefault();
           setDragging(false);
-          void take(e.dataTransfer?.files?.[0]);
+          // while Import writes, another file waits: its outcome must still be shown
+          if (state.step !== 'importing') void take(e.dataTransfer?.files?.[0]);
         }}
       >
         <label class="file-label" for={`${id}-file`}>
@@ -308,6 +315,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
           id={`${id}-file`}
           type="file"
           data-testid="import-file"
+          disabled={state.step === 'importing'}
           accept=".json,.csv,.html,.htm,.zip,application/json,text/csv,text/html,application/zip"
           onChange={(e) => void take((e.currentTarget as HTMLInputElement).files?.[0])}
         />
@@ -378,6 +386,11 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         // outside the live region: the count moves every second
         <p class="muted" data-testid="import-indexing">
           {t('libImportIndexing', pending)}
+        </p>
+      ) : null}
+      {state.step === 'done' && pending && cleaningError ? (
+        <p class="error" role="alert" data-testid="import-indexing-failed">
+          {t('libImportIndexFailed', cleaningError)}
         </p>
       ) : null}
       {state.step === 'reading' ? (

@@ -30,9 +30,10 @@
  * Imports write untrusted bodies as they are (`saveMany(…, { untrusted: true })`): the body is kept
  * as `{ id, json, raw: rev }` (not sanitised), left out of the body-word index, and its id added to meta
  * 'pending'; `cleanPending` (run where a DOM is) later sanitises and indexes them in batches.
- * Anything that shows a body sanitises it again anyway (setSanitizedContent), and exports wait
- * for the pending bodies first (utils/runtime/background/library.ts), so a raw body is never
- * shown nor exported as it is; until it is cleaned, its words are not found by search.
+ * Anything that shows a body sanitises it again anyway (setSanitizedContent); reads that hand
+ * bodies out for exports (readBatches/getMany) sanitise a raw one with the caller's `clean` or
+ * refuse it (LibraryError 'pending'); restore() (Undo of a delete) writes untrusted too. So a raw
+ * body is never shown nor exported as it is; until it is cleaned, its words are not found.
  *
  * Why IndexedDB and not storage.local (measured in Chromium 156 with a throw-away extension,
  * 10,000 articles of ~30 KB, on a shared 2-core machine under load ≈ 12, so absolute numbers
@@ -140,7 +141,8 @@ export type LibraryErrorCode =
   | 'not-found'
   | 'invalid-input'
   | 'open-failed'
-  | 'version'; // the database was written by a newer Lectern
+  | 'version' // the database was written by a newer Lectern
+  | 'pending'; // an export met an imported body not sanitised yet and had no sanitiser
 
 export class LibraryError extends Error {
   readonly code: LibraryErrorCode;
@@ -511,7 +513,7 @@ async function endWrite(ctx: WriteCtx, ids: string[] | '*'): Promise<number> {
   if (ctx.indexed.length) await tx.objectStore('segments').add(buildSegment(ctx.indexed));
   if (ctx.pending.length) {
     const meta = tx.objectStore('meta');
-    await meta.put([...pendingIds(await meta.get('pending')), ...ctx.pending], 'pending');
+    await meta.put([...new Set([...pendingIds(await meta.get('pending')), ...ctx.pending])], 'pending');
   }
   if (ctx.countDelta || ctx.countReset) {
     const meta = tx.objectStore('meta');
@@ -549,6 +551,27 @@ interface RawBody extends StoredBodyJson {
 
 function isRawBody(x: unknown): x is RawBody {
   return !!x && typeof x === 'object' && typeof (x as RawBody).raw === 'number';
+}
+
+/** Sanitises one body (it needs a DOM): DOMPurify through utils/extract/sanitize.ts, or a test's stand-in. */
+export type Cleaner = (html: string, baseUrl: string) => string;
+
+/**
+ * A raw body met by a read that hands bodies out (exports): sanitised with `clean` into a clean
+ * record, or, without a sanitiser, a LibraryError('pending'). A damaged one stays as it is (the
+ * read reports it).
+ */
+function cleanRaw(body: RawBody, baseUrl: string, clean: Cleaner | undefined): unknown {
+  const v = validateBody(body);
+  if (!v.ok) return body;
+  if (!clean) throw new LibraryError('pending', 'Some imported articles are still being prepared (sanitised); try again in a moment.');
+  let html = '';
+  try {
+    html = clean(v.value.html, baseUrl);
+  } catch {
+    html = '';
+  }
+  return { id: body.id, json: encodeBodyJson(html) } satisfies StoredBodyJson;
 }
 
 /** meta 'pending' → its ids (anything else: none). */
@@ -1129,7 +1152,9 @@ export class Library {
     const ready = items.map((item, i) => {
       const v = validateItem(item);
       if (!v.ok) throw new LibraryError('invalid-input', `Item ${i + 1} cannot be restored: ${v.error}`);
-      const p = prepare({ ...v.value, text: null }, now);
+      // what comes back (an Undo's copy, through a message) is sanitised again like an import:
+      // it may be a body deleted before it was cleaned
+      const p = prepare({ ...v.value, text: null }, now, true);
       const row: StoredRow = { ...p.row, ...toItemRow(v.value), schema: SCHEMA_VERSION, idKey: p.row.idKey, urlKeys: p.row.urlKeys, titleKey: p.row.titleKey };
       row.hasContent = p.row.hasContent;
       return { row, p };
@@ -1220,15 +1245,23 @@ export class Library {
     await this.write(async (ctx) => {
       const { tx } = ctx;
       const meta = tx.objectStore('meta');
-      const rest = pendingIds(await meta.get('pending')).filter((id) => !taken.has(id));
+      const store = tx.objectStore('bodies');
+      // every taken body as it is now, asked for at once (they were read outside this transaction)
+      const current = new Map(take.map((id, i) => [id, i]));
+      const now = await Promise.all(take.map((id) => store.get(id)));
+      const cleanedTag = new Map(done.map((d) => [d.id, d.tag]));
+      // a taken id whose body was imported again meanwhile (deleted, then a new import with the
+      // same identity) waits on: that newer raw body is not the one cleaned here
+      const stillRaw = (id: string) => {
+        const b = now[current.get(id)!];
+        return isRawBody(b) && b.raw !== cleanedTag.get(id);
+      };
+      const rest = pendingIds(await meta.get('pending')).filter((id) => !taken.has(id) || stillRaw(id));
       await meta.put(rest, 'pending');
       remaining = rest.length;
-      const store = tx.objectStore('bodies');
-      // every body as it is now, asked for at once (they were read outside this transaction)
-      const current = await Promise.all(done.map((d) => store.get(d.id)));
-      for (const [i, d] of done.entries()) {
-        const now = current[i];
-        if (!isRawBody(now) || now.raw !== d.tag) continue; // re-saved or deleted meanwhile
+      for (const d of done) {
+        const b = now[current.get(d.id)!];
+        if (!isRawBody(b) || b.raw !== d.tag) continue; // re-saved or deleted meanwhile
         if (!d.html) {
           const row = validateStoredRow(await tx.objectStore('items').get(d.id));
           if (row.ok) {
@@ -1278,7 +1311,7 @@ export class Library {
    * Several items with their html, newest first (all when `ids` is omitted): for exports.
    * Damaged records are skipped and reported. `{ html: false }` reads no bodies (html is '').
    */
-  async getMany(ids?: string[], options: { html?: boolean } = {}): Promise<{ items: SavedItem[]; damaged: DamagedRecord[] }> {
+  async getMany(ids?: string[], options: { html?: boolean; clean?: Cleaner } = {}): Promise<{ items: SavedItem[]; damaged: DamagedRecord[] }> {
     const items: SavedItem[] = [];
     const damaged: DamagedRecord[] = [];
     for await (const batch of this.readBatches(ids, { ...options, batch: Infinity })) {
@@ -1294,10 +1327,14 @@ export class Library {
    * articles never holds them all, and the reads overlap the writing. Damaged records are
    * reported with the batch where they are met (those of the row cache with the first batch);
    * an item deleted since the export began is left out.
+   *
+   * An imported body not sanitised yet (pending) is never handed out as it is: it is sanitised
+   * with `clean` on the way (where a DOM is), or, without one, the read rejects with
+   * LibraryError('pending') — the caller drains the pending bodies and reads again.
    */
   async *readBatches(
     ids?: string[],
-    options: { html?: boolean; batch?: number; bodyAs?: 'html' | 'json'; ahead?: number } = {},
+    options: { html?: boolean; batch?: number; bodyAs?: 'html' | 'json'; ahead?: number; clean?: Cleaner } = {},
   ): AsyncGenerator<{ items: SavedItem[]; damaged: DamagedRecord[]; json?: Uint8Array[] }> {
     const cache = await this.sync();
     const rows = ids ? ids.map((id) => cache.rows.get(id)).filter((r): r is ItemRow => !!r) : this.ordered(cache);
@@ -1352,7 +1389,7 @@ export class Library {
       fill();
       const got = await pending.shift()!;
       fill();
-      const bodies = await stillSaved(part, got);
+      const bodies = (await stillSaved(part, got)).map((b, i) => (isRawBody(b) ? cleanRaw(b, part[i].url, options.clean) : b));
       const items: SavedItem[] = [];
       const damaged: DamagedRecord[] = start === 0 ? first : [];
       if (options.bodyAs === 'json') {

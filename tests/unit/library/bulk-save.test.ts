@@ -41,7 +41,8 @@ async function run(seed: number, bulkFrom: number, ifExists: 'update' | 'skip', 
   // an existing library (saved one by one), then a big file
   for (const input of randomInputs(seed, 40)) await lib.save(input);
   const results = await lib.saveMany(randomInputs(seed + 1, 300), { ifExists, untrusted });
-  const { items, damaged } = await lib.getMany();
+  // (pending imported bodies are handed out through a stand-in sanitiser that changes nothing)
+  const { items, damaged } = await lib.getMany(undefined, { clean: (html) => html });
   return { results, items, damaged, pending: await lib.pendingCount() };
 }
 

@@ -113,3 +113,58 @@ describe('untrusted imports: pending until cleaned', () => {
     expect(ids(await lib.search('platypodes'))).toEqual([a.id]);
   });
 });
+
+describe('a pending body is never handed out as if clean (review findings)', () => {
+  it('reads that hand bodies out (exports) sanitise a pending body with `clean`, or refuse without one', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const [a] = await lib.saveMany([articleInput(1, { html: HOSTILE })], { ifExists: 'skip', untrusted: true });
+    await expect(lib.getMany()).rejects.toMatchObject({ code: 'pending' });
+    const batches = lib.readBatches(undefined, { bodyAs: 'json' });
+    await expect(batches.next()).rejects.toMatchObject({ code: 'pending' });
+    const { items } = await lib.getMany(undefined, { clean: fakeClean() });
+    expect(items.map((i) => [i.id, i.html])).toEqual([[a.id, '<p>Wombatry at the harbour</p>']]);
+    const json: Uint8Array[] = [];
+    for await (const b of lib.readBatches(undefined, { bodyAs: 'json', clean: fakeClean() })) json.push(...b.json!);
+    expect(JSON.parse(new TextDecoder().decode(json[0]))).toBe('<p>Wombatry at the harbour</p>');
+    // rows only (CSV, bookmarks): nothing to refuse
+    expect((await lib.getMany(undefined, { html: false })).items).toHaveLength(1);
+  });
+
+  it('delete then Undo of a body not cleaned yet: it comes back pending, not as a clean copy', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const [a] = await lib.saveMany([articleInput(1, { html: HOSTILE })], { ifExists: 'skip', untrusted: true });
+    const deleted = await lib.delete([a.id]);
+    expect(await lib.pendingCount()).toBe(1); // (the id waits; the drain skips a missing body)
+    await lib.restore(deleted);
+    await expect(lib.getMany()).rejects.toMatchObject({ code: 'pending' });
+    expect(ids(await lib.search('wombatry'))).toEqual([]);
+    await lib.cleanPending(10, fakeClean());
+    expect(await lib.pendingCount()).toBe(0);
+    expect((await lib.getMany()).items[0].html).toBe('<p>Wombatry at the harbour</p>');
+    expect(ids(await lib.search('wombatry'))).toEqual([a.id]);
+  });
+
+  it('an id imported again while its first body was being cleaned stays pending for the new body', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const [a] = await lib.saveMany([articleInput(1, { html: '<p>first copy</p>' })], { ifExists: 'skip', untrusted: true });
+    const r = await lib.cleanPending(10, async (html, baseUrl) => {
+      // meanwhile: the user deletes it and imports the same article again (same identity, same id)
+      await lib.delete([a.id]);
+      const [again] = await lib.saveMany([articleInput(1, { html: HOSTILE })], { ifExists: 'skip', untrusted: true });
+      expect(again.id).toBe(a.id);
+      return fakeClean()(html, baseUrl);
+    });
+    expect(r).toMatchObject({ cleaned: 0, remaining: 1 });
+    await expect(lib.getMany()).rejects.toMatchObject({ code: 'pending' });
+    expect(await lib.cleanPending(10, fakeClean())).toMatchObject({ cleaned: 1, remaining: 0 });
+    expect((await lib.get(a.id))!.html).toBe('<p>Wombatry at the harbour</p>');
+  });
+
+  it('an id is pending once however often it is written raw', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    await lib.saveMany([articleInput(1, { html: '<p>one</p>' })], { ifExists: 'update', untrusted: true });
+    await lib.saveMany([articleInput(1, { html: '<p>two</p>' }), articleInput(1, { html: '<p>three</p>' })], { ifExists: 'update', untrusted: true });
+    expect(await lib.pendingCount()).toBe(1);
+    expect(await lib.cleanPending(10, fakeClean())).toMatchObject({ cleaned: 1, remaining: 0 });
+  });
+});

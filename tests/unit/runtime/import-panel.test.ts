@@ -107,6 +107,9 @@ async function pickFormat(value: string): Promise<void> {
   });
 }
 
+/** a libraryStats answer with `pending` waiting */
+const statsOf = (pending: number) => ({ total: 2, unread: 2, archived: 0, favourites: 0, withContent: 2, tags: [], publishers: [], damaged: [], schemaVersion: 3, pending });
+
 /** What the background sees (its own Library instance). */
 const total = async () => ((await listSaved({})) as { total: number }).total;
 const pending = async () => ((await libraryStats()) as { pending: number }).pending;
@@ -211,8 +214,8 @@ describe('import panel: the page reads, parses and writes the file itself', () =
     await until('everything indexed', () => !!byId('import-indexed'));
     expect(await pending()).toBe(0);
     expect(byId('import-indexed')?.textContent).toBe('Every imported article can be searched now.');
-    // (that its words are then found by search is checked in the real browser, tests/e2e/library-ui.spec.ts:
-    // under jsdom the store's body index does not answer)
+    // its body words are found now (they were not before it was sanitised)
+    expect(((await listSaved({ query: 'quokkaland' })) as { items: unknown[] }).items).toHaveLength(1);
     const three = ((await listSaved({ query: 'story 3' })) as { items: Array<{ id: string; title: string }> }).items;
     expect(three.map((i) => i.title)).toEqual(['Big story 3 😀']);
     const saved = (await getSaved(three[0]!.id)) as { ok: true; item: { html: string } };
@@ -303,6 +306,42 @@ describe('import panel: the page reads, parses and writes the file itself', () =
     expect(byId('import-confirm')).toBeNull();
     expect(await total()).toBe(0);
     expect(log.filter((m) => m.type !== 'libraryStats')).toEqual([]);
+  });
+
+  it('while Import writes, the file input is locked and a dropped file ignored: the outcome is shown', async () => {
+    await render();
+    await choose(new File([bigBackup(3, 100)], 'three.json'));
+    await until('the preview', () => !!byId('import-preview'));
+    let release: () => void = () => undefined;
+    const saveMany = pageLibrary().saveMany.bind(pageLibrary());
+    vi.spyOn(pageLibrary(), 'saveMany').mockImplementation(async (...a) => {
+      await new Promise<void>((r) => (release = r));
+      return saveMany(...a);
+    });
+    await press('import-confirm');
+    expect((byId('import-file') as HTMLInputElement).disabled).toBe(true);
+    const drop = new Event('drop', { bubbles: true }) as Event & { dataTransfer: unknown };
+    drop.dataTransfer = { files: [new File(['title,url\nX,https://x.example/'], 'other.csv')] };
+    await act(async () => {
+      byId('import-dropzone')!.dispatchEvent(drop);
+    });
+    release();
+    await until('the result', () => !!byId('import-result'));
+    expect(byId('import-result')?.textContent).toContain('Imported 3;');
+    expect((byId('import-file') as HTMLInputElement).disabled).toBe(false);
+  });
+
+  it('when the imported articles cannot be prepared for search, the panel says why (and the background retries)', async () => {
+    intercept = (type) => (type === 'libraryStats' ? { ok: true, ...statsOf(2), cleaningError: 'the offscreen document could not be created' } : undefined);
+    await render();
+    await choose(new File([bigBackup(2, 100)], 'two.json'));
+    await until('the preview', () => !!byId('import-preview'));
+    await press('import-confirm');
+    await until('the failure', () => !!byId('import-indexing-failed'));
+    expect(byId('import-indexing-failed')?.textContent).toBe(
+      'Could not prepare the imported articles for search yet (the offscreen document could not be created). Lectern tries again while this page is open.',
+    );
+    expect(byId('import-indexing')?.textContent).toContain('2 left');
   });
 
   it('a write that fails shows the error and writes nothing', async () => {

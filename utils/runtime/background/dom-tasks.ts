@@ -56,6 +56,8 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         t[k] += now - mark;
         mark = now;
       };
+      // an imported body not sanitised yet is sanitised on the way (the export never waits on the drain's order)
+      const clean = (html: string, baseUrl: string) => sanitizeHtml(html, baseUrl, window);
       let parser: DOMParser | null = null;
       const parseHtml = (html: string) => (parser ??= new DOMParser()).parseFromString(html, 'text/html');
       /** the file's chunks → one Blob → the blob: URL the background downloads */
@@ -70,7 +72,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         const w = new JsonChunkWriter(now);
         let damaged = 0;
         // bodies come as the bytes of their JSON string literals (the store keeps them so): copied
-        for await (const batch of library().readBatches(ids, { bodyAs: 'json' })) {
+        for await (const batch of library().readBatches(ids, { bodyAs: 'json', clean })) {
           lap('read');
           w.addWithBodies(batch.items, batch.json!);
           damaged += batch.damaged.length;
@@ -88,7 +90,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         const w = exportFileWriter(task.format, { now: new Date(), parseHtml, lang });
         let damaged = 0;
         lap('read');
-        for await (const batch of library().readBatches(ids)) {
+        for await (const batch of library().readBatches(ids, { clean })) {
           lap('read');
           damaged += batch.damaged.length;
           await addBatchAsync(w, batch.items, 0);
@@ -100,7 +102,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
       }
       // CSV and bookmarks carry no article text: no bodies are read for them
       const withHtml = task.format !== 'csv' && task.format !== 'bookmarks';
-      const { items, damaged } = await library().getMany(ids, { html: withHtml });
+      const { items, damaged } = await library().getMany(ids, { html: withHtml, clean });
       lap('read');
       if (task.blob) {
         // CSV, bookmarks: a few MB of text

@@ -10,8 +10,8 @@
  *
  * The tasks travel over one dedicated port (`runtime.connect({ name: OFFSCREEN_PORT })`), not
  * `runtime.sendMessage`: a sendMessage from the worker reaches EVERY extension page that listens
- * (the library page, an open popup), and each of them would decode the sanitise batches of an
- * import (hundreds of MB for a large backup). Only the offscreen document listens for this
+ * (the library page, an open popup), and each of them would decode every request and answer
+ * (an import's HTML used to go this way: hundreds of MB for a large backup). Only the offscreen document listens for this
  * port's name. Requests carry an id; the document answers `{ id, ok, result | error }`.
  *
  * Connecting: the document greets every new port with `{ ready: true }`. A connect made before

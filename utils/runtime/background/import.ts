@@ -21,16 +21,22 @@ export const CLEAN_BATCH = 250;
 let draining: Promise<void> | null = null;
 /** a drain was asked for while one ran: it looks once more before it ends (new ids may have come) */
 let again = false;
-/** the last failure of a drain (it is retried by the next import, export, or background start) */
+/** the last failure of a drain (it is retried by the next import, libraryStats, JSON text export, or background start) */
 export let lastDrainError: unknown = null;
+
+/** Is a drain running? */
+export function isDraining(): boolean {
+  return draining !== null;
+}
 
 /**
  * Sanitise and index every imported body still waiting (Library.cleanPending), CLEAN_BATCH at a
  * time where a DOM is; one drain at a time (a second call joins the running one, which then
  * looks for pending bodies once more before it ends, so none written meanwhile is missed). The library
  * page's import is done as soon as its write is and shows what is left
- * (libraryStats.pending); exports wait for this first. Resolves when nothing waits; rejects when
- * a batch failed (what was cleaned stays cleaned).
+ * (libraryStats.pending; libraryStats also restarts a drain that stopped). Exports do not depend
+ * on it: they sanitise a pending body they meet (Library.readBatches `clean`). Resolves when
+ * nothing waits; rejects when a batch failed (what was cleaned stays cleaned).
  */
 export function drainPending(): Promise<void> {
   if (draining) {

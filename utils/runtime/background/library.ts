@@ -6,7 +6,7 @@
  * nothing: the store writes each save / import in one transaction).
  */
 import { browser } from 'wxt/browser';
-import { Library, articleToSaveInput, type ItemPatch, type ListFilter, type SaveInput } from '../../library/store';
+import { Library, LibraryError, articleToSaveInput, type ItemPatch, type ListFilter, type SaveInput } from '../../library/store';
 import type { SavedItem } from '../../library/types';
 import { exportLibrary } from '../../library/formats/export';
 import { EXPORT_FORMATS, type ExportFormat } from '../../library/formats/types';
@@ -184,6 +184,8 @@ export async function restoreSaved(items: SavedItem[]): Promise<Result> {
   try {
     await getLibrary().restore(items);
     broadcastChanged(items.map((i) => i.id));
+    // restored bodies are sanitised and indexed again like an import's
+    void drainPending().catch(() => undefined);
     return { ok: true };
   } catch (e) {
     return fail(e);
@@ -202,7 +204,11 @@ export async function clearLibrary(): Promise<Result> {
 
 export async function libraryStats(): Promise<LibraryStatsResult> {
   try {
-    return { ok: true, ...(await getLibrary().stats()) };
+    const stats = await getLibrary().stats();
+    // imported bodies waiting with no drain running (the worker stopped, or a drain failed): resume
+    if (stats.pending > 0 && !isDraining()) void drainPending().catch(() => undefined);
+    const error = lastDrainError ? (lastDrainError instanceof Error ? lastDrainError.message : String(lastDrainError)) : null;
+    return { ok: true, ...stats, ...(error && stats.pending > 0 ? { cleaningError: error } : {}) };
   } catch (e) {
     return fail(e);
   }
@@ -259,8 +265,6 @@ export async function exportSaved(options: {
     const { format } = options;
     if (!EXPORT_FORMATS.includes(format)) return { ok: false, error: `Unknown export format "${String(format)}".` };
     const lib = getLibrary();
-    // an export holds clean copies only: imported bodies still waiting are sanitised first
-    await drainIfPending();
     let ids: string[] | null = Array.isArray(options.ids) ? options.ids.filter((id) => typeof id === 'string') : null;
     if (!ids && options.filter) ids = (await lib.list({ filter: options.filter })).items.map((i) => i.id);
     const download = !!options.download;
@@ -270,7 +274,15 @@ export async function exportSaved(options: {
       if (r.kind !== 'export') throw new Error('unexpected answer');
       out = r;
     } else {
-      const { items } = await lib.getMany(ids ?? undefined, { html: format === 'json' });
+      // an export holds clean copies only: the DOM side above sanitises a pending imported body on
+      // the way; here (no DOM) a read that meets one fails, the pending bodies are drained, and it
+      // reads again (CSV and bookmarks read no bodies: they never wait)
+      const read = () => lib.getMany(ids ?? undefined, { html: format === 'json' });
+      const { items } = await read().catch(async (e: unknown) => {
+        if (!(e instanceof LibraryError && e.code === 'pending')) throw e;
+        await drainPending();
+        return read();
+      });
       const file = exportLibrary(items, format);
       if (!('text' in file)) throw new Error('unexpected binary export');
       out = { filename: file.filename, mimeType: file.mimeType, text: file.text };
@@ -288,4 +300,4 @@ export async function exportSaved(options: {
 }
 
 export { importSaved } from './import';
-import { drainIfPending } from './import';
+import { drainPending, isDraining, lastDrainError } from './import';

@@ -76,7 +76,8 @@ export function installTestHook(): LecternTestHook {
       const { filename, mimeType } = r;
       return r.base64 !== undefined ? { ok: true, filename, mimeType, base64: r.base64 } : { ok: true, filename, mimeType, text: r.text ?? '' };
     },
-    // resolves once the imported bodies are sanitised and indexed too (as the contract's import did)
+    // resolves once the imported bodies are sanitised and indexed too (as the contract's import
+    // did); if that fails (no DOM) it still resolves with what was written, the bodies pending
     importLibrary: (format, data) => importSaved(format, data, { wait: true }),
     clearLibrary: () => clearLibrary(),
   };
