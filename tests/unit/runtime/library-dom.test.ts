@@ -12,7 +12,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { Library } from '../../../utils/library/store';
 import { exportSaved, getLibrary, getSaved, importSaved, listSaved, saveInput, setLibrary, updateSaved, clearLibrary } from '../../../utils/runtime/background/library';
 import { hasDom, serveDomTasks } from '../../../utils/runtime/background/dom';
-import { drainPending } from '../../../utils/runtime/background/import';
+import { drainPending, importWritten, isDraining } from '../../../utils/runtime/background/import';
 
 const ARTICLE = {
   url: 'https://www.inkl.com/news/tree-ring-study',
@@ -89,6 +89,28 @@ describe('DOM-needing library steps with a DOM in the background (Firefox)', () 
     const html = ((await getSaved(row.id)) as { item: { html: string } }).item.html;
     expect(html).toContain('Wallabyish text');
     expect(html).not.toMatch(/onclick|onerror|<script|javascript:/i);
+  });
+
+  it('a drain asked for while one runs joins it and still cleans what was written meanwhile; a JSON export before the drain holds only sanitised copies', async () => {
+    const file = (n: number, word: string) =>
+      JSON.stringify({
+        format: 'lectern',
+        version: 1,
+        items: Array.from({ length: n }, (_, i) => ({ url: `https://evil.example/${word}-${i}`, title: `${word} ${i}`, html: `<p onclick="x()">${word}body${i}<script>steal()</script></p>` })),
+      });
+    expect(await importSaved('json', file(300, 'first'))).toMatchObject({ ok: true, imported: 300 });
+    // the first drain is running (300 > one batch): a second import's drain joins it
+    expect(isDraining()).toBe(true);
+    expect(await importSaved('json', file(5, 'second'))).toMatchObject({ ok: true, imported: 5 });
+    await drainPending();
+    expect(await getLibrary().pendingCount()).toBe(0);
+    for (const q of ['firstbody299', 'secondbody4']) expect((await getLibrary().search(q)).items).toHaveLength(1);
+    // and an export taken while bodies were still pending would have sanitised them on the way
+    expect(await importSaved('json', file(3, 'third'))).toMatchObject({ ok: true, imported: 3 });
+    const exp = (await exportSaved({ format: 'json' })) as { ok: true; text: string };
+    expect(exp.text).toContain('thirdbody2');
+    expect(exp.text).not.toMatch(/onclick|<script/);
+    expect(importWritten(['ok', 3])).toMatchObject({ ok: false });
   });
 
   it('JSON export → clear → import: every field and the html come back', async () => {
