@@ -317,7 +317,14 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
           data-testid="import-file"
           disabled={state.step === 'importing'}
           accept=".json,.csv,.html,.htm,.zip,application/json,text/csv,text/html,application/zip"
-          onChange={(e) => void take((e.currentTarget as HTMLInputElement).files?.[0])}
+          onChange={(e) => {
+            const input = e.currentTarget as HTMLInputElement;
+            const file = input.files?.[0];
+            // emptied at once: choosing the same file again (after an error, or another try)
+            // is a change too, and the panel keeps the File it reads
+            input.value = '';
+            void take(file);
+          }}
         />
         <span class="muted">{t('libImportDrop')}</span>
       </div>

@@ -300,8 +300,12 @@ describe('import panel: the page reads, parses and writes the file itself', () =
 
   it('a file that cannot be read: a clear error, nothing written, nothing sent', async () => {
     await render();
+    const cleared = vi.fn();
+    Object.defineProperty(byId('import-file')!, 'value', { set: cleared, get: () => '', configurable: true });
     await choose(new File(['{"format":"lectern","version":1,"items":[{"url":'], 'broken.json'));
     await until('the error', () => !!byId('import-failed'));
+    // the input was emptied as the file was taken: picking the same file again is a change the page hears
+    expect(cleared).toHaveBeenCalledWith('');
     expect(byId('import-failed')?.textContent).toMatch(/^Could not import: .+/);
     expect(byId('import-confirm')).toBeNull();
     expect(await total()).toBe(0);
