@@ -39,9 +39,11 @@ export interface ImportWriteResult {
  * it cannot read → `{ ok: false, error }` (nothing to write).
  */
 export function readImport(format: ImportFormat, data: string | Uint8Array): ImportResult {
-  if (!IMPORT_FORMATS.includes(format)) return { ok: false, error: `Unknown import format "${String(format)}".` };
+  if (!IMPORT_FORMATS.includes(format)) {
+    return { ok: false, error: `Unknown import format "${String(format)}".`, code: 'impErrRunUnknownFormat', params: [String(format)] };
+  }
   if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-    return { ok: false, error: 'The import data must be a string (text, or base64 for a zip).' };
+    return { ok: false, error: 'The import data must be a string (text, or base64 for a zip).', code: 'impErrRunDataType', params: [] };
   }
   return parseImport(format, data);
 }

@@ -79,8 +79,8 @@ describe('Bookmarks export (Netscape format)', () => {
     expect(r.items[1].savedAt).toBe('2020-09-13T12:28:20.000Z');
     expect(r.items[3].savedAt).toBe('2020-09-13T12:35:00.000Z'); // ADD_DATE in ms recognised
     expect(r.errors).toEqual([
-      { line: 15, message: 'line 15: not a web link (javascript:)' },
-      { line: 26, message: 'line 26: not a web link (place:)' },
+      { line: 15, message: 'line 15: not a web link (javascript:)', code: 'impErrNotWebLink', params: ['javascript:'] },
+      { line: 26, message: 'line 26: not a web link (place:)', code: 'impErrNotWebLink', params: ['place:'] },
     ]);
   });
 

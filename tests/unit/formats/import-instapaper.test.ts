@@ -19,7 +19,7 @@ describe('Instapaper CSV import', () => {
     expect(by['https://insta.example/folder']).toMatchObject({ tags: ['Cooking', 'recipes', '日本'], archived: false });
     expect(by['https://insta.example/multi'].title).toBe('Multi\nline\ntitle');
     expect(r.items.every((i) => i.hasContent === false)).toBe(true);
-    expect(r.errors).toEqual([{ line: 6, message: 'line 6: invalid url "not a url"' }]);
+    expect(r.errors).toEqual([{ line: 6, message: 'line 6: invalid url "not a url"', code: 'impErrInvalidUrl', params: ['not a url'] }]);
     expect(r.counts).toMatchObject({ items: 5, errors: 1, archived: 1, favourite: 1 });
   });
 

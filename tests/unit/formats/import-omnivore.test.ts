@@ -32,7 +32,9 @@ describe('Omnivore zip import', () => {
     expect(three.unsanitisedHtml).toBeUndefined();
     // DELETED is left out without being an error; the entry without url is an error at its line
     expect(r.counts).toMatchObject({ records: 5, items: 3, errors: 1, ignored: 1, withContent: 2, archived: 1 });
-    expect(r.errors).toEqual([{ line: 49, file: 'metadata_0_to_4.json', message: 'metadata_0_to_4.json line 49: missing url' }]);
+    expect(r.errors).toEqual([
+      { line: 49, file: 'metadata_0_to_4.json', message: 'metadata_0_to_4.json line 49: missing url', code: 'impErrMissingUrl', params: [] },
+    ]);
   });
 
   it('accepts base64 and refuses non-zips, truncated zips and zips without metadata', () => {

@@ -86,7 +86,9 @@ describe('Pocket zip import', () => {
       const r = ok(parseImport('pocket-zip', data));
       expect(r.items.map((i) => i.title)).toEqual(['Part zero first', 'Part zero second', 'Part one, quoted']);
       expect(r.items[1]).toMatchObject({ archived: true, tags: ['alpha', 'beta'], savedAt: '2023-07-22T04:28:20.000Z' });
-      expect(r.errors).toEqual([{ line: 3, file: 'part_000001.csv', message: 'line 3: invalid url "notaurl"' }]);
+      expect(r.errors).toEqual([
+        { line: 3, file: 'part_000001.csv', message: 'line 3: invalid url "notaurl"', code: 'impErrInvalidUrl', params: ['notaurl'] },
+      ]);
     }
   });
 
@@ -112,7 +114,7 @@ describe("Pocket's ril_export.html", () => {
       { url: 'https://ril.example/two?x=1&y=2', title: 'Second — ünïcödé', tags: ['tech', 'science'], archived: false, hasContent: false, savedAt: '2017-07-14T02:41:40.000Z' },
       { url: 'https://ril.example/three', title: 'Third, archived', tags: ['old'], archived: true, hasContent: false, savedAt: '2017-07-14T02:43:20.000Z' },
     ]);
-    expect(r.errors).toEqual([{ line: 13, message: 'line 13: not a web link (javascript:)' }]);
+    expect(r.errors).toEqual([{ line: 13, message: 'line 13: not a web link (javascript:)', code: 'impErrNotWebLink', params: ['javascript:'] }]);
   });
 
   it('refuses an empty file and a page without an export list', () => {

@@ -66,9 +66,9 @@ describe('Lectern JSON export', () => {
     const r = ok(parseImport('json', fixtureText('lectern-bad-items.json')));
     expect(r.items.map((i) => i.id)).toEqual(['k1', 'k5']);
     expect(r.errors).toEqual([
-      { line: 36, message: 'line 36: item 2: missing url' },
-      { line: 40, message: 'line 40: item 3: item is not an object' },
-      { line: 41, message: 'line 41: item 4: not a web link (javascript:)' },
+      { line: 36, message: 'line 36: item 2: missing url', code: 'impErrItemMissingUrl', params: [2] },
+      { line: 40, message: 'line 40: item 3: item is not an object', code: 'impErrItemNotObject', params: [3] },
+      { line: 41, message: 'line 41: item 4: not a web link (javascript:)', code: 'impErrItemNotWebLink', params: [4, 'javascript:'] },
     ]);
   });
 

@@ -34,7 +34,7 @@ describe('previewImport', () => {
     const p = await previewImport(lib, file);
     expect(p).toMatchObject({ format: 'pocket-csv', new: 1, existing: 1 });
     expect(p.counts).toMatchObject({ records: 4, items: 3, errors: 1 });
-    expect(p.errors).toEqual([{ line: 4, message: expect.stringMatching(/url/i) }]);
+    expect(p.errors).toEqual([{ line: 4, message: expect.stringMatching(/url/i), code: expect.stringMatching(/^impErr.*Url$/), params: expect.any(Array) }]);
     expect((await lib.list()).total).toBe(1);
   });
 

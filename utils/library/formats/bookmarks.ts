@@ -19,9 +19,10 @@ import {
   LineCounter,
   normaliseTags,
   parseAttrs,
-  truncate,
+  badTimeRow,
+  failure,
   unixSeconds,
-  urlProblem,
+  urlRow,
   decodeEntities,
 } from './util';
 
@@ -105,10 +106,10 @@ export function looksLikeNetscapeBookmarks(text: string): boolean {
 }
 
 export function parseBookmarks(text: string): ImportResult {
-  const fail = (error: string): ImportResult => ({ ok: false, error, format: 'bookmarks' });
-  if (!text.trim()) return fail('empty file');
+  const fail = (code: string, error: string): ImportResult => ({ ...failure(code, [], error), format: 'bookmarks' });
+  if (!text.trim()) return fail('impErrEmptyFile', 'empty file');
   if (!looksLikeNetscapeBookmarks(text)) {
-    return fail('wrong format: not a Netscape bookmarks file (no <!DOCTYPE NETSCAPE-Bookmark-file-1> or <DL>/<DT><A> list)');
+    return fail('impErrNotBookmarks', 'wrong format: not a Netscape bookmarks file (no <!DOCTYPE NETSCAPE-Bookmark-file-1> or <DL>/<DT><A> list)');
   }
   const lines = new LineCounter(text);
   const items: ImportedItem[] = [];
@@ -146,14 +147,14 @@ export function parseBookmarks(text: string): ImportResult {
       last = null;
       const url = httpUrl(a.href);
       if (!url) {
-        errors.push({ line, message: `line ${line}: ${urlProblem(a.href)}` });
+        errors.push(urlRow(line, a.href));
         continue;
       }
       let savedAt: string | null = null;
       if (a.add_date) {
         savedAt = isoFromUnix(a.add_date);
         if (!savedAt) {
-          errors.push({ line, message: `line ${line}: ADD_DATE "${truncate(a.add_date, 30)}" is not a Unix time` });
+          errors.push(badTimeRow(line, 'ADD_DATE', a.add_date));
           continue;
         }
       }
@@ -182,6 +183,6 @@ export function parseBookmarks(text: string): ImportResult {
       last = null;
     }
   }
-  if (items.length === 0 && errors.length === 0) return fail('wrong format: no links found in this bookmarks file');
+  if (items.length === 0 && errors.length === 0) return fail('impErrNoBookmarkLinks', 'wrong format: no links found in this bookmarks file');
   return { ok: true, format: 'bookmarks', items, errors, counts: countsOf(items, errors, duplicates) };
 }

@@ -7,11 +7,11 @@ import { unzipSync } from 'fflate';
 import Papa from 'papaparse';
 import { looksLikeNetscapeBookmarks } from './bookmarks';
 import type { ConcreteImportFormat } from './types';
-import { base64ToBytes, isBytes, isZipBytes, looksBinary, looksLikeBase64Zip, toText } from './util';
+import { base64ToBytes, damagedZip, EMPTY_FILE, failure, type Failure, isBytes, isZipBytes, looksBinary, looksLikeBase64Zip, toText } from './util';
 
 export type Detected =
   | { ok: true; format: ConcreteImportFormat; data: string | Uint8Array }
-  | { ok: false; error: string };
+  | Failure;
 
 export const UNRECOGNISED =
   'unrecognised format: expected a Lectern JSON export, a Pocket or Instapaper CSV, a Pocket HTML export, a Netscape bookmarks file, or a Pocket / Omnivore zip';
@@ -27,21 +27,21 @@ export function detectZip(bytes: Uint8Array): Detected {
       },
     });
   } catch (e) {
-    return { ok: false, error: `truncated or damaged zip: ${(e as Error)?.message ?? String(e)} (download the export again)` };
+    return damagedZip(e);
   }
   if (names.some((n) => /(^|\/)metadata_[^/]*\.json$/i.test(n))) return { ok: true, format: 'omnivore-zip', data: bytes };
   if (names.some((n) => /\.csv$/i.test(n))) return { ok: true, format: 'pocket-zip', data: bytes };
-  return { ok: false, error: 'unrecognised zip: it holds neither Pocket part_*.csv files nor Omnivore metadata_*.json files' };
+  return failure('impErrZipUnrecognised', [], 'unrecognised zip: it holds neither Pocket part_*.csv files nor Omnivore metadata_*.json files');
 }
 
 /** Which text format. */
 export function detectText(text: string): Detected {
   const t = text.trimStart();
-  if (!t) return { ok: false, error: 'empty file' };
-  if (looksBinary(t)) return { ok: false, error: `${UNRECOGNISED} (this is a binary file)` };
+  if (!t) return EMPTY_FILE();
+  if (looksBinary(t)) return failure('impErrUnrecognisedBinary', [], `${UNRECOGNISED} (this is a binary file)`);
   if (t[0] === '{') return { ok: true, format: 'json', data: text };
   if (t[0] === '[') {
-    return { ok: false, error: 'wrong format: a bare JSON list (an Omnivore metadata file? import the whole Omnivore zip instead)' };
+    return failure('impErrBareJsonList', [], 'wrong format: a bare JSON list (an Omnivore metadata file? import the whole Omnivore zip instead)');
   }
   const head = t.slice(0, 8192);
   if (/<!DOCTYPE\s+NETSCAPE-Bookmark-file/i.test(head)) return { ok: true, format: 'bookmarks', data: text };
@@ -50,18 +50,18 @@ export function detectText(text: string): Detected {
       return { ok: true, format: 'pocket-html', data: text };
     }
     if (looksLikeNetscapeBookmarks(t)) return { ok: true, format: 'bookmarks', data: text };
-    return { ok: false, error: `${UNRECOGNISED} (this HTML file holds no bookmark list)` };
+    return failure('impErrUnrecognisedHtml', [], `${UNRECOGNISED} (this HTML file holds no bookmark list)`);
   }
   const first = Papa.parse<string[]>(t, { preview: 1, delimiter: ',' }).data[0] ?? [];
   const cols = new Set(first.map((c) => c.trim().toLowerCase()));
   if (cols.has('url') && cols.has('time_added')) return { ok: true, format: 'pocket-csv', data: text };
   if (cols.has('url') && cols.has('folder')) return { ok: true, format: 'instapaper-csv', data: text };
-  return { ok: false, error: UNRECOGNISED };
+  return failure('impErrUnrecognised', [], UNRECOGNISED);
 }
 
 export function detectFormat(data: string | Uint8Array): Detected {
   if (isBytes(data)) {
-    if (data.length === 0) return { ok: false, error: 'empty file' };
+    if (data.length === 0) return EMPTY_FILE();
     if (isZipBytes(data)) return detectZip(data);
     return detectText(toText(data));
   }
@@ -70,7 +70,7 @@ export function detectFormat(data: string | Uint8Array): Detected {
     try {
       bytes = base64ToBytes(data);
     } catch {
-      return { ok: false, error: 'damaged base64 data: the zip could not be decoded' };
+      return failure('impErrBase64Damaged', [], 'damaged base64 data: the zip could not be decoded');
     }
     return detectZip(bytes);
   }

@@ -20,7 +20,7 @@ import { parseLecternJson } from './json';
 import { parseOmnivoreZip } from './omnivore';
 import { parsePocketCsv, parsePocketHtml, parsePocketZip } from './pocket';
 import { IMPORT_FORMATS, type ConcreteImportFormat, type ImportFormat, type ImportResult, ZIP_IMPORT_FORMATS } from './types';
-import { isBytes, isZipBytes, looksLikeBase64Zip, toText, zipInput } from './util';
+import { EMPTY_FILE, errorDetail, failure, isBytes, isZipBytes, looksLikeBase64Zip, toText, zipInput } from './util';
 
 const TEXT_PARSERS: Record<Exclude<ConcreteImportFormat, 'pocket-zip' | 'omnivore-zip'>, (text: string) => ImportResult> = {
   json: parseLecternJson,
@@ -33,30 +33,34 @@ const TEXT_PARSERS: Record<Exclude<ConcreteImportFormat, 'pocket-zip' | 'omnivor
 function parseConcrete(format: ConcreteImportFormat, data: string | Uint8Array): ImportResult {
   if (format === 'pocket-zip' || format === 'omnivore-zip') {
     const z = zipInput(data);
-    if (!z.ok) return { ok: false, error: z.error, format };
+    if (!z.ok) return { ...z, format };
     return format === 'pocket-zip' ? parsePocketZip(z.bytes) : parseOmnivoreZip(z.bytes);
   }
-  if (isBytes(data) && data.length === 0) return { ok: false, error: 'empty file', format };
+  if (isBytes(data) && data.length === 0) return { ...EMPTY_FILE(), format };
   if ((isBytes(data) && isZipBytes(data)) || (typeof data === 'string' && looksLikeBase64Zip(data))) {
-    return { ok: false, error: 'wrong format: this is a zip file (choose the Pocket or Omnivore zip import, or automatic detection)', format };
+    return {
+      ...failure('impErrZipChosen', [], 'wrong format: this is a zip file (choose the Pocket or Omnivore zip import, or automatic detection)'),
+      format,
+    };
   }
   return TEXT_PARSERS[format](toText(data));
 }
 
 export function parseImport(format: ImportFormat, data: string | Uint8Array): ImportResult {
   try {
-    if (!IMPORT_FORMATS.includes(format)) return { ok: false, error: `unknown import format "${String(format)}"` };
+    if (!IMPORT_FORMATS.includes(format)) return failure('impErrUnknownFormat', [String(format)], `unknown import format "${String(format)}"`);
     if (data === null || data === undefined || (typeof data !== 'string' && !isBytes(data))) {
-      return { ok: false, error: 'no file data' };
+      return failure('impErrNoData', [], 'no file data');
     }
     if (format === 'auto') {
       const d = detectFormat(data);
-      if (!d.ok) return { ok: false, error: d.error };
+      if (!d.ok) return d;
       return parseConcrete(d.format, d.data);
     }
     return parseConcrete(format, data);
   } catch (e) {
-    return { ok: false, error: `could not read the file: ${(e as Error)?.message ?? String(e)}` };
+    const detail = errorDetail(e);
+    return failure('impErrReadFailed', [detail], `could not read the file: ${detail}`);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { headerIndex, readCsv } from './csv';
 import type { ImportedItem, ImportError, ImportResult } from './types';
-import { countsOf, httpUrl, isoFromUnix, looksBinary, normaliseTags, truncate, urlProblem } from './util';
+import { badTimeRow, countsOf, failure, fieldCountRow, httpUrl, isoFromUnix, looksBinary, malformedRow, normaliseTags, truncate, urlRow } from './util';
 
 export const INSTAPAPER_HEADER = 'URL,Title,Selection,Folder,Timestamp,Tags';
 
@@ -29,16 +29,22 @@ export function parseTagList(raw: string): string[] {
 }
 
 export function parseInstapaperCsv(text: string): ImportResult {
-  const fail = (error: string): ImportResult => ({ ok: false, error, format: 'instapaper-csv' });
-  if (!text.trim()) return fail('empty file');
-  if (looksBinary(text)) return fail('wrong format: this is a binary file, not an Instapaper CSV export');
+  const fail = (code: string, error: string, params: Array<string | number> = []): ImportResult => ({
+    ...failure(code, params, error),
+    format: 'instapaper-csv',
+  });
+  if (!text.trim()) return fail('impErrEmptyFile', 'empty file');
+  if (looksBinary(text)) return fail('impErrInstapaperBinary', 'wrong format: this is a binary file, not an Instapaper CSV export');
   const table = readCsv(text);
-  if (!table) return fail('empty file');
+  if (!table) return fail('impErrEmptyFile', 'empty file');
   const h = headerIndex(table.header);
   if (!h.has('url') || !h.has('title') || !h.has('folder')) {
-    if (h.has('url') && h.has('time_added')) return fail("wrong format: this looks like a Pocket CSV export, not Instapaper's");
+    if (h.has('url') && h.has('time_added')) return fail('impErrInstapaperIsPocket', "wrong format: this looks like a Pocket CSV export, not Instapaper's");
+    const found = truncate(table.header.join(','), 80);
     return fail(
-      `wrong format: expected an Instapaper CSV header "${INSTAPAPER_HEADER}" on line ${table.headerLine}, found "${truncate(table.header.join(','), 80)}"`,
+      'impErrInstapaperHeader',
+      `wrong format: expected an Instapaper CSV header "${INSTAPAPER_HEADER}" on line ${table.headerLine}, found "${found}"`,
+      [INSTAPAPER_HEADER, table.headerLine, found],
     );
   }
   const col = (rec: string[], name: string): string => {
@@ -50,23 +56,23 @@ export function parseInstapaperCsv(text: string): ImportResult {
   for (const rec of table.records) {
     const f = rec.fields;
     if (rec.problem) {
-      errors.push({ line: rec.line, message: `line ${rec.line} malformed: ${rec.problem}` });
+      errors.push(malformedRow(rec.line, rec.problem));
       continue;
     }
     if (f.length !== table.header.length) {
-      errors.push({ line: rec.line, message: `line ${rec.line} malformed: expected ${table.header.length} fields, found ${f.length}` });
+      errors.push(fieldCountRow(rec.line, table.header.length, f.length));
       continue;
     }
     const rawUrl = col(f, 'url');
     const url = httpUrl(rawUrl);
     if (!url) {
-      errors.push({ line: rec.line, message: `line ${rec.line}: ${urlProblem(rawUrl)}` });
+      errors.push(urlRow(rec.line, rawUrl));
       continue;
     }
     const rawTime = col(f, 'timestamp');
     const savedAt = isoFromUnix(rawTime);
     if (rawTime && !savedAt) {
-      errors.push({ line: rec.line, message: `line ${rec.line}: Timestamp "${truncate(rawTime, 30)}" is not a Unix time` });
+      errors.push(badTimeRow(rec.line, 'Timestamp', rawTime));
       continue;
     }
     const folder = col(f, 'folder');

@@ -10,8 +10,20 @@
  */
 import type { Source } from '../../types';
 import type { SavedItem } from '../types';
-import type { ImportedItem, ImportError, ImportResult } from './types';
-import { countsOf, httpUrl, jsonArrayElementOffsets, LineCounter, normaliseTags, urlProblem, Utf8Chunks, validDateString } from './util';
+import type { ErrorCode, ImportedItem, ImportError, ImportResult } from './types';
+import {
+  countsOf,
+  errorDetail,
+  failure,
+  type Failure,
+  httpUrl,
+  jsonArrayElementOffsets,
+  LineCounter,
+  normaliseTags,
+  urlIssue,
+  Utf8Chunks,
+  validDateString,
+} from './util';
 
 export const LECTERN_FORMAT = 'lectern';
 /** Bump when the item layout changes incompatibly; import reads versions 1..LECTERN_JSON_VERSION. */
@@ -114,15 +126,26 @@ export class JsonChunkWriter {
 
 // ---------------------------------------------------------------- import
 
-function jsonSyntaxError(text: string, e: unknown): string {
+function jsonSyntaxError(text: string, e: unknown): Failure {
   const msg = e instanceof Error ? e.message : String(e);
-  if (/unexpected end|unterminated/i.test(msg)) return `truncated JSON: the file ends before the data does (line ${text.split('\n').length})`;
-  const pos = /position (\d+)/i.exec(msg);
-  if (pos) {
-    const line = new LineCounter(text).lineAt(Number(pos[1]));
-    return `line ${line} malformed: ${msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/\s*in JSON at position \d+/, '')}`;
+  if (/unexpected end|unterminated/i.test(msg)) {
+    const lines = text.split('\n').length;
+    return failure('impErrJsonTruncated', [lines], `truncated JSON: the file ends before the data does (line ${lines})`);
   }
-  return `malformed JSON: ${msg}`;
+  const pos = /position (\d+)/i.exec(msg);
+  if (pos) return lineMalformed(new LineCounter(text).lineAt(Number(pos[1])), msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/\s*in JSON at position \d+/, ''));
+  return jsonMalformed(msg);
+}
+
+/** JSON.parse failed at `line` (`detail`: the engine's own English). Omnivore's metadata too. */
+export function lineMalformed(line: number, detail: string): Failure {
+  return failure('impErrJsonLineMalformed', [line, detail], `line ${line} malformed: ${detail}`);
+}
+
+/** JSON.parse failed somewhere it did not say. */
+export function jsonMalformed(detail: unknown): Failure {
+  const d = typeof detail === 'string' ? detail : errorDetail(detail);
+  return failure('impErrJsonMalformed', [d], `malformed JSON: ${d}`);
 }
 
 type Obj = Record<string, unknown>;
@@ -143,9 +166,25 @@ function imageUrl(v: unknown): string | null | undefined {
  * dropped (the store fills in defaults); only a missing/invalid url refuses the item.
  */
 export function itemFromJson(v: unknown): ImportedItem | string {
-  if (!isObj(v)) return 'item is not an object';
+  const r = readItem(v);
+  return r.ok ? r.item : r.why.text;
+}
+
+/** itemFromJson with the refusal's i18n code (`impErrItem…`, its first param the item's number). */
+type Why = ErrorCode & { text: string };
+/** the URL codes as an item's ("item N: …") */
+const ITEM_URL_CODE: Record<string, string> = {
+  impErrMissingUrl: 'impErrItemMissingUrl',
+  impErrNotWebLink: 'impErrItemNotWebLink',
+  impErrInvalidUrl: 'impErrItemInvalidUrl',
+};
+function readItem(v: unknown): { ok: true; item: ImportedItem } | { ok: false; why: Why } {
+  if (!isObj(v)) return { ok: false, why: { code: 'impErrItemNotObject', params: [], text: 'item is not an object' } };
   const url = httpUrl(v.url);
-  if (!url) return urlProblem(v.url);
+  if (!url) {
+    const i = urlIssue(v.url);
+    return { ok: false, why: { ...i, code: ITEM_URL_CODE[i.code] ?? i.code } };
+  }
   const out: ImportedItem = { url };
   const set = <K extends keyof ImportedItem>(k: K, val: ImportedItem[K] | undefined) => {
     if (val !== undefined) out[k] = val;
@@ -184,36 +223,46 @@ export function itemFromJson(v: unknown): ImportedItem | string {
   set('lang', strOrNull(v.lang));
   if (v.dir === null || v.dir === 'ltr' || v.dir === 'rtl') out.dir = v.dir;
   if (out.hasContent === undefined) out.hasContent = !!out.unsanitisedHtml;
-  return out;
+  return { ok: true, item: out };
 }
 
 export function parseLecternJson(text: string): ImportResult {
-  const fail = (error: string): ImportResult => ({ ok: false, error, format: 'json' });
+  const fail = (f: Failure): ImportResult => ({ ...f, format: 'json' });
   const t = text.trimStart();
-  if (!t) return fail('empty file');
-  if (t[0] !== '{') return fail('wrong format: this is not a Lectern JSON export (it does not start with "{")');
+  if (!t) return fail(failure('impErrEmptyFile', [], 'empty file'));
+  if (t[0] !== '{') return fail(failure('impErrJsonNotBrace', [], 'wrong format: this is not a Lectern JSON export (it does not start with "{")'));
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
     return fail(jsonSyntaxError(text, e));
   }
-  if (!isObj(data)) return fail('wrong format: this is not a Lectern JSON export');
+  if (!isObj(data)) return fail(failure('impErrJsonNotLectern', [], 'wrong format: this is not a Lectern JSON export'));
   if (data.format !== LECTERN_FORMAT) {
-    return fail(`wrong format: "format" is ${JSON.stringify(data.format ?? null)}, expected "lectern"`);
+    const found = JSON.stringify(data.format ?? null);
+    return fail(failure('impErrJsonFormatField', [found], `wrong format: "format" is ${found}, expected "lectern"`));
   }
   const version = data.version;
-  if (typeof version !== 'number' || !Number.isInteger(version)) return fail('wrong format: missing or non-integer schema "version"');
-  if (version < 1 || version > LECTERN_JSON_VERSION) {
-    return fail(`unsupported schema version ${version} (this Lectern reads version ${LECTERN_JSON_VERSION}${version > LECTERN_JSON_VERSION ? '; update Lectern to import it' : ''})`);
+  if (typeof version !== 'number' || !Number.isInteger(version)) {
+    return fail(failure('impErrJsonNoVersion', [], 'wrong format: missing or non-integer schema "version"'));
   }
-  if (!Array.isArray(data.items)) return fail('wrong format: "items" is not a list');
+  if (version < 1 || version > LECTERN_JSON_VERSION) {
+    const newer = version > LECTERN_JSON_VERSION;
+    return fail(
+      failure(
+        newer ? 'impErrJsonVersionNewer' : 'impErrJsonVersion',
+        [version, LECTERN_JSON_VERSION],
+        `unsupported schema version ${version} (this Lectern reads version ${LECTERN_JSON_VERSION}${newer ? '; update Lectern to import it' : ''})`,
+      ),
+    );
+  }
+  if (!Array.isArray(data.items)) return fail(failure('impErrJsonItemsNotList', [], 'wrong format: "items" is not a list'));
   const items: ImportedItem[] = [];
-  const bad: { index: number; message: string }[] = [];
+  const bad: { index: number; why: Why }[] = [];
   data.items.forEach((raw, index) => {
-    const r = itemFromJson(raw);
-    if (typeof r === 'string') bad.push({ index, message: r });
-    else items.push(r);
+    const r = readItem(raw);
+    if (r.ok) items.push(r.item);
+    else bad.push({ index, why: r.why });
   });
   const errors: ImportError[] = [];
   if (bad.length) {
@@ -221,7 +270,12 @@ export function parseLecternJson(text: string): ImportResult {
     const lc = new LineCounter(text);
     for (const b of bad) {
       const line = offsets[b.index] !== undefined ? lc.lineAt(offsets[b.index]) : 1;
-      errors.push({ line, message: `line ${line}: item ${b.index + 1}: ${b.message}` });
+      errors.push({
+        line,
+        message: `line ${line}: item ${b.index + 1}: ${b.why.text}`,
+        code: b.why.code,
+        params: [b.index + 1, ...b.why.params],
+      });
     }
   }
   return { ok: true, format: 'json', items, errors, counts: countsOf(items, errors) };

@@ -17,11 +17,15 @@ import {
   jsonArrayElementOffsets,
   LineCounter,
   normaliseTags,
+  failure,
+  type Failure,
+  inFile,
   readZip,
   toIso,
-  urlProblem,
+  urlIssue,
   validDateString,
 } from './util';
+import { jsonMalformed, lineMalformed } from './json';
 
 const META_RE = /(^|\/)metadata_[^/]*\.json$/i;
 const CONTENT_RE = /(^|\/)content\/[^/]+\.html?$/i;
@@ -41,11 +45,13 @@ function labelNames(v: unknown): string[] {
 }
 
 export function parseOmnivoreZip(bytes: Uint8Array): ImportResult {
-  const fail = (error: string): ImportResult => ({ ok: false, error, format: 'omnivore-zip' });
+  const fail = (f: Failure): ImportResult => ({ ...f, format: 'omnivore-zip' });
   const z = readZip(bytes, (n) => !n.startsWith('__MACOSX/') && (META_RE.test(n) || CONTENT_RE.test(n)));
-  if (!z.ok) return fail(z.error);
+  if (!z.ok) return fail(z);
   const metas = Object.keys(z.files).filter((n) => META_RE.test(n)).sort(metaOrder);
-  if (metas.length === 0) return fail('wrong format: this zip holds no metadata_*.json files (is it an Omnivore export?)');
+  if (metas.length === 0) {
+    return fail(failure('impErrOmnivoreNoMetadata', [], 'wrong format: this zip holds no metadata_*.json files (is it an Omnivore export?)'));
+  }
   const bodies = new Map<string, Uint8Array>();
   for (const n of Object.keys(z.files)) if (CONTENT_RE.test(n)) bodies.set(baseName(n).replace(/\.html?$/i, ''), z.files[n]);
 
@@ -63,20 +69,20 @@ export function parseOmnivoreZip(bytes: Uint8Array): ImportResult {
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       const pos = /position (\d+)/i.exec(msg);
-      const where = pos ? `line ${new LineCounter(text).lineAt(Number(pos[1]))} malformed` : 'malformed JSON';
-      return fail(`${file}: ${where}: ${msg}`);
+      // "<file>: line N malformed: <msg>" / "<file>: malformed JSON: <msg>"
+      return fail(inFile(file, pos ? lineMalformed(new LineCounter(text).lineAt(Number(pos[1])), msg) : jsonMalformed(msg)));
     }
-    if (!Array.isArray(data)) return fail(`${file}: wrong format: expected a list of articles`);
+    if (!Array.isArray(data)) return fail(inFile(file, failure('impErrOmnivoreNotList', [], 'wrong format: expected a list of articles')));
     let offsets: number[] | null = null;
     let lc: LineCounter | null = null;
-    const bad = (index: number, message: string) => {
+    const bad = (index: number, why: { code: string; params: Array<string | number>; text: string }) => {
       offsets ??= jsonArrayElementOffsets(text, null);
       lc ??= new LineCounter(text);
       const line = offsets[index] !== undefined ? lc.lineAt(offsets[index]) : 1;
-      errors.push({ line, file, message: `${file} line ${line}: ${message}` });
+      errors.push({ line, file, message: `${file} line ${line}: ${why.text}`, code: why.code, params: why.params });
     };
     data.forEach((raw, index) => {
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return bad(index, 'entry is not an object');
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return bad(index, { code: 'impErrEntryNotObject', params: [], text: 'entry is not an object' });
       const r = raw as Record<string, unknown>;
       const state = typeof r.state === 'string' ? r.state.toUpperCase() : '';
       if (state === 'DELETED') {
@@ -84,7 +90,7 @@ export function parseOmnivoreZip(bytes: Uint8Array): ImportResult {
         return;
       }
       const url = httpUrl(r.url);
-      if (!url) return bad(index, urlProblem(r.url));
+      if (!url) return bad(index, urlIssue(r.url));
       const item: ImportedItem = {
         url,
         title: typeof r.title === 'string' && r.title.trim() ? r.title.trim() : url,

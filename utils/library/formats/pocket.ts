@@ -21,15 +21,22 @@ import {
   looksBinary,
   normaliseTags,
   parseAttrs,
+  badTimeRow,
+  EMPTY_FILE,
+  failure,
+  type Failure,
+  fieldCountRow,
+  inFile,
+  malformedRow,
   readZip,
   truncate,
-  urlProblem,
+  urlRow,
   validDateString,
 } from './util';
 
 export const POCKET_HEADER = 'title,url,time_added,cursor,tags,status';
 
-type Rows = { ok: true; items: ImportedItem[]; errors: ImportError[] } | { ok: false; error: string };
+type Rows = { ok: true; items: ImportedItem[]; errors: ImportError[] } | Failure;
 
 function describeHeader(header: string[]): string {
   return truncate(header.join(','), 80);
@@ -37,20 +44,24 @@ function describeHeader(header: string[]): string {
 
 /** Parse one Pocket (or Lectern) CSV text. `file` names the zip member in messages. */
 export function readPocketCsv(text: string, file?: string): Rows {
-  const where = file ? `${file}: ` : '';
-  if (!text.trim()) return { ok: false, error: `${where}empty file` };
-  if (looksBinary(text)) return { ok: false, error: `${where}wrong format: this is a binary file, not a Pocket CSV export` };
+  const fail = (f: Failure): Failure => (file ? inFile(file, f) : f);
+  if (!text.trim()) return fail(EMPTY_FILE());
+  if (looksBinary(text)) return fail(failure('impErrPocketBinary', [], 'wrong format: this is a binary file, not a Pocket CSV export'));
   const table = readCsv(text);
-  if (!table) return { ok: false, error: `${where}empty file` };
+  if (!table) return fail(EMPTY_FILE());
   const h = headerIndex(table.header);
   if (!h.has('url') || !h.has('title') || !h.has('time_added')) {
     if (h.has('url') && h.has('folder') && h.has('selection')) {
-      return { ok: false, error: `${where}wrong format: this looks like an Instapaper CSV export, not Pocket's` };
+      return fail(failure('impErrPocketIsInstapaper', [], "wrong format: this looks like an Instapaper CSV export, not Pocket's"));
     }
-    return {
-      ok: false,
-      error: `${where}wrong format: expected a Pocket CSV header "${POCKET_HEADER}" on line ${table.headerLine}, found "${describeHeader(table.header)}"`,
-    };
+    const found = describeHeader(table.header);
+    return fail(
+      failure(
+        'impErrPocketHeader',
+        [POCKET_HEADER, table.headerLine, found],
+        `wrong format: expected a Pocket CSV header "${POCKET_HEADER}" on line ${table.headerLine}, found "${found}"`,
+      ),
+    );
   }
   const col = (rec: string[], name: string): string => {
     const i = h.get(name);
@@ -58,32 +69,38 @@ export function readPocketCsv(text: string, file?: string): Rows {
   };
   const items: ImportedItem[] = [];
   const errors: ImportError[] = [];
-  const bad = (line: number, message: string) => errors.push(file ? { line, message, file } : { line, message });
+  const bad = (e: ImportError) => errors.push(file ? { ...e, file } : e);
   for (const rec of table.records) {
     const f = rec.fields;
     if (rec.problem) {
-      bad(rec.line, `line ${rec.line} malformed: ${rec.problem}`);
+      bad(malformedRow(rec.line, rec.problem));
       continue;
     }
     if (f.length !== table.header.length) {
-      bad(rec.line, `line ${rec.line} malformed: expected ${table.header.length} fields, found ${f.length}`);
+      bad(fieldCountRow(rec.line, table.header.length, f.length));
       continue;
     }
     const rawUrl = col(f, 'url');
     const url = httpUrl(rawUrl);
     if (!url) {
-      bad(rec.line, `line ${rec.line}: ${urlProblem(rawUrl)}`);
+      bad(urlRow(rec.line, rawUrl));
       continue;
     }
     const rawTime = col(f, 'time_added');
     const savedAt = isoFromUnix(rawTime);
     if (rawTime && !savedAt) {
-      bad(rec.line, `line ${rec.line}: time_added "${truncate(rawTime, 30)}" is not a Unix time`);
+      bad(badTimeRow(rec.line, 'time_added', rawTime));
       continue;
     }
     const status = col(f, 'status').toLowerCase();
     if (status && status !== 'unread' && status !== 'archive' && status !== 'archived') {
-      bad(rec.line, `line ${rec.line}: unknown status "${truncate(status, 30)}" (expected unread or archive)`);
+      const shown = truncate(status, 30);
+      bad({
+        line: rec.line,
+        message: `line ${rec.line}: unknown status "${shown}" (expected unread or archive)`,
+        code: 'impErrRowStatus',
+        params: [shown],
+      });
       continue;
     }
     const item: ImportedItem = {
@@ -123,17 +140,17 @@ function hostOf(url: string): string {
 
 export function parsePocketCsv(text: string): ImportResult {
   const r = readPocketCsv(text);
-  if (!r.ok) return { ok: false, error: r.error, format: 'pocket-csv' };
+  if (!r.ok) return { ...r, format: 'pocket-csv' };
   return { ok: true, format: 'pocket-csv', items: r.items, errors: r.errors, counts: countsOf(r.items, r.errors) };
 }
 
 /** Pocket's zip: every `*.csv` member (Pocket names them `part_000000.csv`, …), in name order. */
 export function parsePocketZip(bytes: Uint8Array): ImportResult {
   const z = readZip(bytes, (n) => /\.csv$/i.test(n) && !baseName(n).startsWith('._') && !n.startsWith('__MACOSX/'));
-  if (!z.ok) return { ok: false, error: z.error, format: 'pocket-zip' };
+  if (!z.ok) return { ...z, format: 'pocket-zip' };
   const names = Object.keys(z.files).sort(partOrder);
   if (names.length === 0) {
-    return { ok: false, error: 'wrong format: this zip holds no part_*.csv files (is it a Pocket export?)', format: 'pocket-zip' };
+    return { ...failure('impErrPocketZipNoParts', [], 'wrong format: this zip holds no part_*.csv files (is it a Pocket export?)'), format: 'pocket-zip' };
   }
   const items: ImportedItem[] = [];
   const errors: ImportError[] = [];
@@ -142,7 +159,7 @@ export function parsePocketZip(bytes: Uint8Array): ImportResult {
     const text = dec.decode(z.files[name]);
     if (!text.trim()) continue; // an empty part is harmless
     const r = readPocketCsv(text, baseName(name));
-    if (!r.ok) return { ok: false, error: r.error, format: 'pocket-zip' };
+    if (!r.ok) return { ...r, format: 'pocket-zip' };
     items.push(...r.items);
     errors.push(...r.errors);
   }
@@ -158,9 +175,12 @@ function partOrder(a: string, b: string): number {
 
 /** Pocket's older `ril_export.html`. */
 export function parsePocketHtml(text: string): ImportResult {
-  if (!text.trim()) return { ok: false, error: 'empty file', format: 'pocket-html' };
+  if (!text.trim()) return { ...EMPTY_FILE(), format: 'pocket-html' };
   if (!/<a\s[^>]*\bhref\s*=/i.test(text) && !/<h1[\s>]/i.test(text)) {
-    return { ok: false, error: 'wrong format: no Pocket export list (<h1>Unread</h1><ul><li><a href=…>) found', format: 'pocket-html' };
+    return {
+      ...failure('impErrPocketHtmlNoList', [], 'wrong format: no Pocket export list (<h1>Unread</h1><ul><li><a href=…>) found'),
+      format: 'pocket-html',
+    };
   }
   const lines = new LineCounter(text);
   const items: ImportedItem[] = [];
@@ -177,7 +197,7 @@ export function parsePocketHtml(text: string): ImportResult {
     const a = parseAttrs(m[2]);
     const url = httpUrl(a.href);
     if (!url) {
-      errors.push({ line, message: `line ${line}: ${urlProblem(a.href)}` });
+      errors.push(urlRow(line, a.href));
       continue;
     }
     const item: ImportedItem = {
@@ -190,7 +210,7 @@ export function parsePocketHtml(text: string): ImportResult {
     if (a.time_added) {
       const savedAt = isoFromUnix(a.time_added);
       if (!savedAt) {
-        errors.push({ line, message: `line ${line}: time_added "${truncate(a.time_added, 30)}" is not a Unix time` });
+        errors.push(badTimeRow(line, 'time_added', a.time_added));
         continue;
       }
       item.savedAt = savedAt;
@@ -198,7 +218,7 @@ export function parsePocketHtml(text: string): ImportResult {
     items.push(item);
   }
   if (items.length === 0 && errors.length === 0) {
-    return { ok: false, error: 'wrong format: no links found in this Pocket HTML export', format: 'pocket-html' };
+    return { ...failure('impErrPocketHtmlNoLinks', [], 'wrong format: no links found in this Pocket HTML export'), format: 'pocket-html' };
   }
   return { ok: true, format: 'pocket-html', items, errors, counts: countsOf(items, errors) };
 }

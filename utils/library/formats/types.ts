@@ -47,10 +47,30 @@ export type ImportedItem = Partial<Omit<SavedItem, 'html' | 'url'>> & {
   unsanitisedHtml?: string;
 };
 
+/**
+ * Values for an error code's placeholders, in order ($1, $2, … of its messages.json entry).
+ * Some are English details from elsewhere (a JSON or zip library's own message): passed through.
+ */
+export type ErrorParams = Array<string | number>;
+
+/**
+ * What an import error says, for the UI's i18n: `code` is a key of public/_locales/en/messages.json
+ * (`impErr…`), `params` fill its placeholders. The formats layer only names codes; the English
+ * `message` / `error` beside them stays as it always was (tests and the e2e hook read it).
+ */
+export interface ErrorCode {
+  code: string;
+  params: ErrorParams;
+}
+
 export interface ImportError {
   /** 1-based line where the bad record starts (in `file` when given) */
   line: number;
+  /** English, as before; it may start with "line N:" (the i18n text `code` names never does) */
   message: string;
+  /** i18n key for the reason (without the line), e.g. `impErrMissingUrl` */
+  code?: string;
+  params?: ErrorParams;
   /** for zips: the member file the line refers to */
   file?: string;
 }
@@ -78,7 +98,17 @@ export type ImportResult =
       errors: ImportError[];
       counts: ImportCounts;
     }
-  | { ok: false; error: string; format?: ConcreteImportFormat };
+  | {
+      ok: false;
+      /** English, as before (with `file: ` in front when a zip member failed) */
+      error: string;
+      /** i18n key for the failure (without the file), e.g. `impErrNotZip` */
+      code?: string;
+      params?: ErrorParams;
+      /** for zips: the member file that could not be read */
+      file?: string;
+      format?: ConcreteImportFormat;
+    };
 
 export type ExportResult =
   | { filename: string; mimeType: string; text: string }

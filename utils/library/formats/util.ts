@@ -4,7 +4,7 @@
  */
 import { unzipSync } from 'fflate';
 import type { AggregatorId } from '../../types';
-import type { ImportCounts, ImportedItem, ImportError } from './types';
+import type { ErrorCode, ErrorParams, ImportCounts, ImportedItem, ImportError } from './types';
 
 export const AGGREGATOR_NAMES: Record<AggregatorId, string> = {
   inkl: 'inkl',
@@ -86,16 +86,39 @@ export function httpUrl(v: unknown): string | null {
   }
 }
 
-/** Why a URL was refused, for error messages. */
-export function urlProblem(v: unknown): string {
-  if (typeof v !== 'string' || !v.trim()) return 'missing url';
+/** Why a URL was refused: the English reason and its i18n code (`impErrMissingUrl`, …). */
+export function urlIssue(v: unknown): ErrorCode & { text: string } {
+  if (typeof v !== 'string' || !v.trim()) return { code: 'impErrMissingUrl', params: [], text: 'missing url' };
   const s = v.trim();
   try {
     const u = new URL(s);
-    return `not a web link (${u.protocol})`;
+    return { code: 'impErrNotWebLink', params: [u.protocol], text: `not a web link (${u.protocol})` };
   } catch {
-    return `invalid url "${truncate(s, 60)}"`;
+    const shown = truncate(s, 60);
+    return { code: 'impErrInvalidUrl', params: [shown], text: `invalid url "${shown}"` };
   }
+}
+
+/** Why a URL was refused, for error messages. */
+export function urlProblem(v: unknown): string {
+  return urlIssue(v).text;
+}
+
+/** A whole-file failure: the English `error` and its i18n `code` / `params`. */
+export type Failure = { ok: false; error: string; code: string; params: ErrorParams; file?: string };
+
+export function failure(code: string, params: ErrorParams, error: string): Failure {
+  return { ok: false, error, code, params };
+}
+
+/** A zip member's failure: `file: ` in front of the English, the file beside the code. */
+export function inFile(file: string, f: Failure): Failure {
+  return { ...f, error: `${file}: ${f.error}`, file };
+}
+
+/** A whole-file failure from an exception whose message is passed on as a detail. */
+export function errorDetail(e: unknown): string {
+  return (e as Error)?.message ?? String(e);
 }
 
 export function normaliseTags(tags: Iterable<unknown>): string[] {
@@ -212,39 +235,43 @@ export function bytesToBase64(b: Uint8Array): string {
  * Zip data for a zip format: bytes as they are, or a base64 string (the hook passes base64).
  * Returns an error message for anything else.
  */
-export function zipInput(data: string | Uint8Array): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
+export function zipInput(data: string | Uint8Array): { ok: true; bytes: Uint8Array } | Failure {
   if (isBytes(data)) {
-    if (data.length === 0) return { ok: false, error: 'empty file' };
+    if (data.length === 0) return EMPTY_FILE();
     return { ok: true, bytes: data };
   }
   const s = data.trim();
-  if (!s) return { ok: false, error: 'empty file' };
+  if (!s) return EMPTY_FILE();
   if (/^[A-Za-z0-9+/=\s]+$/.test(s)) {
     try {
       const bytes = base64ToBytes(s);
-      if (bytes.length === 0) return { ok: false, error: 'empty file' };
+      if (bytes.length === 0) return EMPTY_FILE();
       return { ok: true, bytes };
     } catch {
       /* fall through */
     }
   }
-  return { ok: false, error: 'not a zip file: expected the zip itself (bytes or base64), got text' };
+  return failure('impErrNotZipText', [], 'not a zip file: expected the zip itself (bytes or base64), got text');
 }
 
-export type ZipRead = { ok: true; files: Record<string, Uint8Array> } | { ok: false; error: string };
+export const EMPTY_FILE = (): Failure => failure('impErrEmptyFile', [], 'empty file');
+
+export function damagedZip(e: unknown): Failure {
+  const detail = errorDetail(e);
+  return failure('impErrZipDamaged', [detail], `truncated or damaged zip: ${detail} (download the export again)`);
+}
+
+export type ZipRead = { ok: true; files: Record<string, Uint8Array> } | Failure;
 
 /** Unzip the members `want` accepts. Clear messages for "not a zip" and "truncated zip". */
 export function readZip(bytes: Uint8Array, want: (name: string) => boolean): ZipRead {
-  if (bytes.length === 0) return { ok: false, error: 'empty file' };
-  if (!isZipBytes(bytes)) return { ok: false, error: 'not a zip file (it does not start with a zip signature)' };
+  if (bytes.length === 0) return EMPTY_FILE();
+  if (!isZipBytes(bytes)) return failure('impErrNotZip', [], 'not a zip file (it does not start with a zip signature)');
   try {
     const files = unzipSync(bytes, { filter: (f) => !f.name.endsWith('/') && want(f.name) });
     return { ok: true, files };
   } catch (e) {
-    return {
-      ok: false,
-      error: `truncated or damaged zip: ${(e as Error)?.message ?? String(e)} (download the export again)`,
-    };
+    return damagedZip(e);
   }
 }
 
@@ -451,4 +478,33 @@ export class Utf8Chunks {
     this.start = this.pos = 0;
     return { chunks: this.chunks, bytes: this.total };
   }
+}
+
+// ---------------------------------------------------------------- per-row errors (English + i18n code)
+
+/** A row whose URL was refused: "line N: missing url" / impErrMissingUrl, … */
+export function urlRow(line: number, v: unknown): ImportError {
+  const i = urlIssue(v);
+  return { line, message: `line ${line}: ${i.text}`, code: i.code, params: i.params };
+}
+
+/** A row whose date column is not a Unix time (`field` is the file's own column name). */
+export function badTimeRow(line: number, field: string, raw: string): ImportError {
+  const shown = truncate(raw, 30);
+  return { line, message: `line ${line}: ${field} "${shown}" is not a Unix time`, code: 'impErrRowBadTime', params: [field, shown] };
+}
+
+/** A CSV row the reader could not split (`problem` is the CSV parser's own English). */
+export function malformedRow(line: number, problem: string): ImportError {
+  return { line, message: `line ${line} malformed: ${problem}`, code: 'impErrRowMalformed', params: [problem] };
+}
+
+/** A CSV row with more or fewer fields than the header. */
+export function fieldCountRow(line: number, expected: number, found: number): ImportError {
+  return {
+    line,
+    message: `line ${line} malformed: expected ${expected} fields, found ${found}`,
+    code: 'impErrRowFieldCount',
+    params: [expected, found],
+  };
 }
