@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../utils/i18n';
-import type { ImportFormat } from '../../utils/library/formats/types';
+import type { ErrorParams, ImportFormat } from '../../utils/library/formats/types';
 import { measureImport, now, previewImport, readImport, writeImport, type ImportPreview, type ParsedImport } from '../../utils/library/import-run';
 import { Library } from '../../utils/library/store';
 import { ask, errorText } from './api';
@@ -53,8 +53,27 @@ type State =
   | { step: 'reading'; file: string }
   | { step: 'preview'; file: string; source: Source; preview: ImportPreview }
   | { step: 'importing'; file: string; source: Source; preview: ImportPreview }
-  | { step: 'done'; imported: number; skipped: number; errors: Array<{ line: number; message: string; file?: string }> }
-  | { step: 'failed'; error: string };
+  | { step: 'done'; imported: number; skipped: number; errors: ShownError[] }
+  | { step: 'failed'; error: string; code?: string; params?: ErrorParams; file?: string };
+
+/** An import error as the formats layer gives it: English, and (mostly) an i18n code + params. */
+type ShownError = { line: number; message: string; file?: string; code?: string; params?: ErrorParams };
+
+/**
+ * A bad record's reason in the UI language: its code through i18n when the formats layer named
+ * one (never with "line N" — libImportLineError says it), else its English without "line N:".
+ */
+function rowReason(e: ShownError): string {
+  if (e.code) return t(e.code as MessageKey, e.params ?? []);
+  return e.message.replace(/^line\s+\d+\s*:?\s*/i, '');
+}
+
+/** A whole-file failure in the UI language (the English of errors from elsewhere, e.g. IndexedDB). */
+function failureText(f: { error: string; code?: string; params?: ErrorParams; file?: string }): string {
+  if (!f.code) return f.error;
+  const text = t(f.code as MessageKey, f.params ?? []);
+  return f.file ? t('impErrInFile', [f.file, text]) : text;
+}
 
 /** UTF-16 with a byte order mark, else UTF-8 (a UTF-8 BOM is dropped by the decoder). */
 function textEncoding(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
@@ -165,7 +184,7 @@ function usePending(active: boolean): { pending: number | null; error: string | 
   return { pending, error };
 }
 
-function ErrorList({ errors }: { errors: Array<{ line: number; message: string; file?: string }> }) {
+function ErrorList({ errors }: { errors: ShownError[] }) {
   if (!errors.length) return null;
   return (
     <>
@@ -173,8 +192,8 @@ function ErrorList({ errors }: { errors: Array<{ line: number; message: string; 
         {errors.slice(0, ERRORS_SHOWN).map((e, i) => (
           <li key={i}>
             {(e.file ? `${e.file} — ` : '') +
-              // messages may already start with "line N:"; never say it twice
-              t('libImportLineError', [e.line, e.message.replace(/^line\s+\d+\s*:?\s*/i, '')])}
+              // English messages may already start with "line N:"; never say it twice
+              t('libImportLineError', [e.line, rowReason(e)])}
           </li>
         ))}
       </ul>
@@ -235,7 +254,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
       data = null;
       const t3 = now();
       if (!parsed.ok) {
-        setState({ step: 'failed', error: parsed.error });
+        setState({ step: 'failed', error: parsed.error, code: parsed.code, params: parsed.params, file: parsed.file });
         return;
       }
       const preview = await previewImport(pageLibrary(), parsed);
@@ -266,7 +285,8 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
       measureImport('write', t0);
       // the background tells the other pages and sanitises + indexes what was written
       if (written.ids.length) await ask('importWritten', { ids: written.ids });
-      outcome = { step: 'done', imported: written.imported, skipped: written.skipped, errors: written.errors };
+      // the parsed errors (written.errors has the same ones, in English only): with their i18n codes
+      outcome = { step: 'done', imported: written.imported, skipped: written.skipped, errors: parsed.errors };
       onImported();
     } catch (e) {
       outcome = { step: 'failed', error: errorText(e) };
@@ -385,7 +405,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         ) : null}
         {state.step === 'failed' ? (
           <p class="error" role="alert" data-testid="import-failed">
-            {t('libImportFailed', state.error)}
+            {t('libImportFailed', failureText(state))}
           </p>
         ) : null}
       </div>

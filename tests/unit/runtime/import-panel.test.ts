@@ -360,3 +360,88 @@ describe('import panel: the page reads, parses and writes the file itself', () =
     expect(of('importWritten')).toHaveLength(0);
   });
 });
+
+/**
+ * Another UI language: the keys the import errors use say something else (like a translated
+ * messages.json would); every other key stays English (mockI18n).
+ */
+function mockOtherLanguage(): void {
+  const en = fakeBrowser.i18n.getMessage;
+  const de: Record<string, (s: string[]) => string> = {
+    libImportFailed: ([e]) => `Import fehlgeschlagen: ${e}`,
+    libImportLineError: ([l, m]) => `Zeile ${l}: ${m}`,
+    impErrInFile: ([f, m]) => `In ${f}: ${m}`,
+    impErrNotZip: () => 'keine ZIP-Datei',
+    impErrPocketHeader: ([, line, found]) => `Zeile ${line} ist keine Pocket-Kopfzeile („${found}“)`,
+    impErrMissingUrl: () => 'URL fehlt',
+    impErrInvalidUrl: ([u]) => `ungültige URL „${u}“`,
+  };
+  fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => {
+    const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
+    return de[key]?.(list.map(String)) ?? en(key as never, subs);
+  }) as never;
+}
+
+const POCKET_WITH_BAD_ROWS = [
+  'title,url,time_added,cursor,tags,status',
+  'Good,https://news.example/good,1700000000,,,unread',
+  'No link,,1700000000,,,unread',
+  'Junk,not a url,1700000000,,,unread',
+].join('\n');
+
+describe('import panel: what goes wrong with a file is said in the UI language', () => {
+  it('a bad file: the failure is the translated message, not the English one', async () => {
+    mockOtherLanguage();
+    await render();
+    await pickFormat('pocket-zip');
+    await choose(new File([new Uint8Array([1, 2, 3, 4, 5, 6])], 'export.zip'));
+    await until('the error', () => !!byId('import-failed'));
+    expect(byId('import-failed')?.getAttribute('role')).toBe('alert');
+    expect(byId('import-failed')?.textContent).toBe('Import fehlgeschlagen: keine ZIP-Datei');
+    expect(await total()).toBe(0);
+  });
+
+  it("a bad file inside a zip: its name and the translated message (the zip member's own)", async () => {
+    mockOtherLanguage();
+    const { zipSync, strToU8 } = await import('fflate');
+    const zip = zipSync({ 'part_000000.csv': strToU8('name,link\nx,https://x.example/\n') });
+    await render();
+    await choose(new File([zip], 'pocket.zip'));
+    await until('the error', () => !!byId('import-failed'));
+    expect(byId('import-failed')?.textContent).toBe('Import fehlgeschlagen: In part_000000.csv: Zeile 1 ist keine Pocket-Kopfzeile („name,link“)');
+  });
+
+  it('bad rows: each reason translated, its line said once, in the preview and after the import', async () => {
+    mockOtherLanguage();
+    await render();
+    await choose(new File([POCKET_WITH_BAD_ROWS], 'pocket.csv', { type: 'text/csv' }));
+    await until('the preview', () => !!byId('import-preview') || !!byId('import-failed'));
+    const rows = () => [...(byId('import-errors')?.querySelectorAll('li') ?? [])].map((li) => li.textContent);
+    expect(rows()).toEqual(['Zeile 3: URL fehlt', 'Zeile 4: ungültige URL „not a url“']);
+    await press('import-confirm');
+    await until('the result', () => !!byId('import-result') || !!byId('import-failed'));
+    expect(rows()).toEqual(['Zeile 3: URL fehlt', 'Zeile 4: ungültige URL „not a url“']);
+    expect(await total()).toBe(1);
+  });
+
+  it('in English the rows read as before: "Line N: <reason>", never the line twice', async () => {
+    await render();
+    await choose(new File([POCKET_WITH_BAD_ROWS], 'pocket.csv', { type: 'text/csv' }));
+    await until('the preview', () => !!byId('import-preview') || !!byId('import-failed'));
+    expect([...byId('import-errors')!.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      'Line 3: missing url',
+      'Line 4: invalid url "not a url"',
+    ]);
+  });
+
+  it('an error from elsewhere (the library write) stays as it is, in the translated frame', async () => {
+    mockOtherLanguage();
+    await render();
+    await choose(new File([bigBackup(2, 100)], 'two.json'));
+    await until('the preview', () => !!byId('import-preview'));
+    vi.spyOn(pageLibrary(), 'saveMany').mockRejectedValue(new Error('The library could not be written: disk full.'));
+    await press('import-confirm');
+    await until('the error', () => !!byId('import-failed'));
+    expect(byId('import-failed')?.textContent).toBe('Import fehlgeschlagen: The library could not be written: disk full.');
+  });
+});
