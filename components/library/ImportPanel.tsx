@@ -191,9 +191,10 @@ function ErrorList({ errors }: { errors: ShownError[] }) {
       <ul class="import-errors" data-testid="import-errors">
         {errors.slice(0, ERRORS_SHOWN).map((e, i) => (
           <li key={i}>
-            {(e.file ? `${e.file} — ` : '') +
+            {
               // English messages may already start with "line N:"; never say it twice
-              t('libImportLineError', [e.line, rowReason(e)])}
+              e.file ? t('libImportFileLineError', [e.file, e.line, rowReason(e)]) : t('libImportLineError', [e.line, rowReason(e)])
+            }
           </li>
         ))}
       </ul>

@@ -370,6 +370,7 @@ function mockOtherLanguage(): void {
   const de: Record<string, (s: string[]) => string> = {
     libImportFailed: ([e]) => `Import fehlgeschlagen: ${e}`,
     libImportLineError: ([l, m]) => `Zeile ${l}: ${m}`,
+    libImportFileLineError: ([f, l, m]) => `${f}, Zeile ${l}: ${m}`,
     impErrInFile: ([f, m]) => `In ${f}: ${m}`,
     impErrNotZip: () => 'keine ZIP-Datei',
     impErrPocketHeader: ([, line, found]) => `Zeile ${line} ist keine Pocket-Kopfzeile („${found}“)`,
@@ -422,6 +423,21 @@ describe('import panel: what goes wrong with a file is said in the UI language',
     await until('the result', () => !!byId('import-result') || !!byId('import-failed'));
     expect(rows()).toEqual(['Zeile 3: URL fehlt', 'Zeile 4: ungültige URL „not a url“']);
     expect(await total()).toBe(1);
+  });
+
+  it("bad rows inside a zip: the member's name, the line and the translated reason (English: as before)", async () => {
+    const { zipSync, strToU8 } = await import('fflate');
+    const zip = zipSync({ 'part_000000.csv': strToU8(POCKET_WITH_BAD_ROWS) });
+    const rows = () => [...(byId('import-errors')?.querySelectorAll('li') ?? [])].map((li) => li.textContent);
+    await render();
+    await choose(new File([zip], 'pocket.zip'));
+    await until('the preview', () => !!byId('import-preview') || !!byId('import-failed'));
+    expect(rows()).toEqual(['part_000000.csv — Line 3: missing url', 'part_000000.csv — Line 4: invalid url "not a url"']);
+    await press('import-cancel');
+    mockOtherLanguage();
+    await choose(new File([zip], 'pocket.zip'));
+    await until('the preview', () => !!byId('import-preview') || !!byId('import-failed'));
+    expect(rows()).toEqual(['part_000000.csv, Zeile 3: URL fehlt', 'part_000000.csv, Zeile 4: ungültige URL „not a url“']);
   });
 
   it('in English the rows read as before: "Line N: <reason>", never the line twice', async () => {

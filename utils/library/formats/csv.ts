@@ -61,6 +61,8 @@ export interface CsvRecord {
   fields: string[];
   /** papaparse's complaint about this record (bad quoting), if any */
   problem?: string;
+  /** papaparse's codes for `problem` ('MissingQuotes', 'InvalidQuotes', …), in the same order */
+  problemCodes?: string[];
 }
 
 export interface CsvTable {
@@ -92,7 +94,10 @@ export function readCsv(text: string): CsvTable | null {
       // the record starts at its first non-newline character
       while (s < text.length && (text[s] === '\n' || text[s] === '\r')) s++;
       const rec: CsvRecord = { line: lines.lineAt(s), fields };
-      if (res.errors.length) rec.problem = res.errors.map((e) => e.message).join('; ');
+      if (res.errors.length) {
+        rec.problem = res.errors.map((e) => e.message).join('; ');
+        rec.problemCodes = res.errors.map((e) => String(e.code));
+      }
       all.push(rec);
     },
   });

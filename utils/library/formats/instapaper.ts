@@ -56,7 +56,7 @@ export function parseInstapaperCsv(text: string): ImportResult {
   for (const rec of table.records) {
     const f = rec.fields;
     if (rec.problem) {
-      errors.push(malformedRow(rec.line, rec.problem));
+      errors.push(malformedRow(rec.line, rec.problem, rec.problemCodes));
       continue;
     }
     if (f.length !== table.header.length) {

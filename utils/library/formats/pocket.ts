@@ -73,7 +73,7 @@ export function readPocketCsv(text: string, file?: string): Rows {
   for (const rec of table.records) {
     const f = rec.fields;
     if (rec.problem) {
-      bad(malformedRow(rec.line, rec.problem));
+      bad(malformedRow(rec.line, rec.problem, rec.problemCodes));
       continue;
     }
     if (f.length !== table.header.length) {

@@ -494,9 +494,22 @@ export function badTimeRow(line: number, field: string, raw: string): ImportErro
   return { line, message: `line ${line}: ${field} "${shown}" is not a Unix time`, code: 'impErrRowBadTime', params: [field, shown] };
 }
 
-/** A CSV row the reader could not split (`problem` is the CSV parser's own English). */
-export function malformedRow(line: number, problem: string): ImportError {
-  return { line, message: `line ${line} malformed: ${problem}`, code: 'impErrRowMalformed', params: [problem] };
+/** papaparse's one-problem messages that have their own i18n code (its English, kept as it is) */
+const CSV_PROBLEMS: Record<string, [code: string, english: string]> = {
+  MissingQuotes: ['impErrRowQuoteUnterminated', 'Quoted field unterminated'],
+  InvalidQuotes: ['impErrRowQuoteMalformed', 'Trailing quote on quoted field is malformed'],
+};
+
+/**
+ * A CSV row the reader could not split (`problem` is the CSV parser's own English, `codes` its
+ * codes): a problem papaparse names with a code Lectern knows gets its own i18n code, any other
+ * keeps the parser's English as the param of impErrRowMalformed.
+ */
+export function malformedRow(line: number, problem: string, codes: string[] = []): ImportError {
+  const known = codes.length === 1 ? CSV_PROBLEMS[codes[0]] : undefined;
+  const message = `line ${line} malformed: ${problem}`;
+  if (known && known[1] === problem) return { line, message, code: known[0], params: [] };
+  return { line, message, code: 'impErrRowMalformed', params: [problem] };
 }
 
 /** A CSV row with more or fewer fields than the header. */

@@ -109,10 +109,11 @@ const ROWS: Array<[string, () => ImportResult, string[]]> = [
           'Time,https://a.example/2,yesterday,,,unread',
           'Status,https://a.example/3,1700000000,,,deleted',
           'Fields,https://a.example/4,1700000000,,,unread,extra',
-          '"Unterminated,https://a.example/5,1700000000,,,unread',
+          '"Quote"d",https://a.example/5,1700000000,,,unread',
+          '"Two"problems,https://a.example/6,1700000000,,,unread',
         ].join('\n'),
       ),
-    ['impErrMissingUrl', 'impErrNotWebLink', 'impErrInvalidUrl', 'impErrRowBadTime', 'impErrRowStatus', 'impErrRowFieldCount', 'impErrRowMalformed'],
+    ['impErrMissingUrl', 'impErrNotWebLink', 'impErrInvalidUrl', 'impErrRowBadTime', 'impErrRowStatus', 'impErrRowFieldCount', 'impErrRowQuoteMalformed', 'impErrRowMalformed'],
   ],
   [
     'pocket-zip (rows name their part)',
@@ -133,7 +134,7 @@ const ROWS: Array<[string, () => ImportResult, string[]]> = [
           'https://a.example/4,"Unterminated,,Unread,1700000000,[]',
         ].join('\n'),
       ),
-    ['impErrMissingUrl', 'impErrRowBadTime', 'impErrRowFieldCount', 'impErrRowMalformed'],
+    ['impErrMissingUrl', 'impErrRowBadTime', 'impErrRowFieldCount', 'impErrRowQuoteUnterminated'],
   ],
   ['instapaper-csv (fixture)', () => parseImport('instapaper-csv', fixtureText('instapaper.csv')), ['impErrInvalidUrl']],
   [
