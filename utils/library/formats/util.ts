@@ -99,11 +99,6 @@ export function urlIssue(v: unknown): ErrorCode & { text: string } {
   }
 }
 
-/** Why a URL was refused, for error messages. */
-export function urlProblem(v: unknown): string {
-  return urlIssue(v).text;
-}
-
 /** A whole-file failure: the English `error` and its i18n `code` / `params`. */
 export type Failure = { ok: false; error: string; code: string; params: ErrorParams; file?: string };
 
