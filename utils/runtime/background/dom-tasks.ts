@@ -16,7 +16,7 @@ import { JsonChunkWriter } from '../../library/formats/json';
 import { ymd } from '../../library/formats/util';
 import { bytesToBase64 } from '../../library/formats/util';
 import type { ExportFormat } from '../../library/formats/types';
-import type { CleanResult, Library } from '../../library/store';
+import type { CleanResult, Cleaner, Library } from '../../library/store';
 
 export type DomTask =
   /**
@@ -44,6 +44,9 @@ export type DomTaskResult =
   | ({ kind: 'clean' } & CleanResult)
   | { kind: 'revoke' };
 
+/** DOMPurify in this context's window: what a pending imported body goes through (cleaning, exports). */
+const sanitizeHere: Cleaner = (html, baseUrl) => sanitizeHtml(html, baseUrl, window);
+
 /** Run one DOM-needing step in this context (which must have a DOM). */
 export async function runDomTask(task: DomTask, library: () => Library): Promise<DomTaskResult> {
   switch (task.kind) {
@@ -57,7 +60,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         mark = now;
       };
       // an imported body not sanitised yet is sanitised on the way (the export never waits on the drain's order)
-      const clean = (html: string, baseUrl: string) => sanitizeHtml(html, baseUrl, window);
+      const clean = sanitizeHere;
       let parser: DOMParser | null = null;
       const parseHtml = (html: string) => (parser ??= new DOMParser()).parseFromString(html, 'text/html');
       /** the file's chunks → one Blob → the blob: URL the background downloads */
@@ -116,7 +119,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
       return { ...head, ...('text' in file ? { text: file.text } : { base64: bytesToBase64(file.bytes) }) };
     }
     case 'clean': {
-      const r = await library().cleanPending(task.limit, (html, baseUrl) => sanitizeHtml(html, baseUrl, window));
+      const r = await library().cleanPending(task.limit, sanitizeHere);
       return { kind: 'clean', ...r };
     }
     case 'revoke':
