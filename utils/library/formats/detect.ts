@@ -59,11 +59,27 @@ export function detectText(text: string): Detected {
   return failure('impErrUnrecognised', [], UNRECOGNISED);
 }
 
+/**
+ * UTF-8 bytes whose text starts (after a BOM and whitespace) with "{" or "[": what detectText
+ * says of them, from their first few KB only (a 300 MB JSON backup is not decoded to be
+ * recognised); `json` hands the bytes on. Anything else (UTF-16, no brace): null.
+ */
+export function detectJsonBytes(b: Uint8Array): Detected | null {
+  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return null;
+  let i = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  while (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09 || b[i] === 0x0b || b[i] === 0x0c) i++;
+  if (b[i] !== 0x7b && b[i] !== 0x5b) return null;
+  // detectText reads the first 1024 characters (looksBinary): at most 4096 bytes, and a UTF-8
+  // decoder's output there depends on at most 3 bytes more
+  const d = detectText(new TextDecoder('utf-8', { ignoreBOM: true }).decode(b.subarray(i, i + 4100)));
+  return d.ok ? { ...d, data: b } : d;
+}
+
 export function detectFormat(data: string | Uint8Array): Detected {
   if (isBytes(data)) {
     if (data.length === 0) return EMPTY_FILE();
     if (isZipBytes(data)) return detectZip(data);
-    return detectText(toText(data));
+    return detectJsonBytes(data) ?? detectText(toText(data));
   }
   if (looksLikeBase64Zip(data)) {
     let bytes: Uint8Array;

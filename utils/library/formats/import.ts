@@ -11,12 +11,14 @@
  *  - Zip formats take bytes or a base64 string; text formats take a string or bytes (UTF-8 or
  *    UTF-16 with BOM). BOMs and CRLF are handled everywhere.
  *  - Never throws, never fetches. Items without content are links (hasContent false).
- *  - Raw HTML bodies come back in `unsanitisedHtml`: the caller sanitises them.
+ *  - Raw HTML bodies come back in `unsanitisedHtml`: the caller sanitises them. Lectern JSON
+ *    given as bytes ('json', or 'auto' on a file starting with "{") returns long bodies as
+ *    byte ranges of the file instead (`unsanitisedBody`, `source`: parseLecternJsonBytes).
  */
 import { parseBookmarks } from './bookmarks';
 import { detectFormat } from './detect';
 import { parseInstapaperCsv } from './instapaper';
-import { parseLecternJson } from './json';
+import { parseLecternJson, parseLecternJsonBytes } from './json';
 import { parseOmnivoreZip } from './omnivore';
 import { parsePocketCsv, parsePocketHtml, parsePocketZip } from './pocket';
 import { IMPORT_FORMATS, type ConcreteImportFormat, type ImportFormat, type ImportResult, ZIP_IMPORT_FORMATS } from './types';
@@ -43,6 +45,8 @@ function parseConcrete(format: ConcreteImportFormat, data: string | Uint8Array):
       format,
     };
   }
+  // Lectern JSON bytes are parsed as bytes: the article bodies are never decoded (json.ts)
+  if (format === 'json' && isBytes(data)) return parseLecternJsonBytes(data);
   return TEXT_PARSERS[format](toText(data));
 }
 

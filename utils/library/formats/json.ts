@@ -10,6 +10,7 @@
  */
 import type { Source } from '../../types';
 import type { SavedItem } from '../types';
+import { isJsonStringUtf8 } from '../schema';
 import type { ErrorCode, ImportedItem, ImportError, ImportResult } from './types';
 import {
   countsOf,
@@ -20,6 +21,7 @@ import {
   jsonArrayElementOffsets,
   LineCounter,
   normaliseTags,
+  toText,
   urlIssue,
   Utf8Chunks,
   validDateString,
@@ -149,6 +151,17 @@ export function jsonMalformed(detail: unknown): Failure {
 }
 
 type Obj = Record<string, unknown>;
+/**
+ * An item's `html` that parseLecternJsonBytes left in the file: its JSON string literal's byte
+ * range (readItem turns it into `unsanitisedBody`). JSON.parse never makes one, so the text
+ * path cannot meet it.
+ */
+class LiftedBody {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const strOrNull = (v: unknown): string | null | undefined => (v === null ? null : typeof v === 'string' ? v : undefined);
@@ -216,27 +229,44 @@ function readItem(v: unknown): { ok: true; item: ImportedItem } | { ok: false; w
   const p = num(v.progress);
   if (p !== undefined) out.progress = Math.min(1, p);
   if (typeof v.html === 'string') out.unsanitisedHtml = v.html;
+  else if (v.html instanceof LiftedBody) out.unsanitisedBody = { start: v.html.start, end: v.html.end };
   if (v.canonicalUrl === null) out.canonicalUrl = null;
   else if (httpUrl(v.canonicalUrl)) out.canonicalUrl = httpUrl(v.canonicalUrl);
   set('excerpt', str(v.excerpt));
   set('leadImage', imageUrl(v.leadImage));
   set('lang', strOrNull(v.lang));
   if (v.dir === null || v.dir === 'ltr' || v.dir === 'rtl') out.dir = v.dir;
-  if (out.hasContent === undefined) out.hasContent = !!out.unsanitisedHtml;
+  if (out.hasContent === undefined) out.hasContent = !!out.unsanitisedHtml || !!out.unsanitisedBody;
   return { ok: true, item: out };
 }
 
-export function parseLecternJson(text: string): ImportResult {
-  const fail = (f: Failure): ImportResult => ({ ...f, format: 'json' });
+/** The checks before JSON.parse (the same on a file's text and on the reduced text of its bytes). */
+function preParse(text: string): Failure | null {
   const t = text.trimStart();
-  if (!t) return fail(failure('impErrEmptyFile', [], 'empty file'));
-  if (t[0] !== '{') return fail(failure('impErrJsonNotBrace', [], 'wrong format: this is not a Lectern JSON export (it does not start with "{")'));
+  if (!t) return failure('impErrEmptyFile', [], 'empty file');
+  if (t[0] !== '{') return failure('impErrJsonNotBrace', [], 'wrong format: this is not a Lectern JSON export (it does not start with "{")');
+  return null;
+}
+
+export function parseLecternJson(text: string): ImportResult {
+  const pre = preParse(text);
+  if (pre) return { ...pre, format: 'json' };
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return fail(jsonSyntaxError(text, e));
+    return { ...jsonSyntaxError(text, e), format: 'json' };
   }
+  return readLectern(text, data);
+}
+
+/**
+ * Everything after JSON.parse: the header checks, each item (readItem), the bad items' lines.
+ * `text` is what was parsed (line numbers are counted in it: the reduced text of
+ * parseLecternJsonBytes has the file's lines).
+ */
+function readLectern(text: string, data: unknown): ImportResult {
+  const fail = (f: Failure): ImportResult => ({ ...f, format: 'json' });
   if (!isObj(data)) return fail(failure('impErrJsonNotLectern', [], 'wrong format: this is not a Lectern JSON export'));
   if (data.format !== LECTERN_FORMAT) {
     const found = JSON.stringify(data.format ?? null);
@@ -279,4 +309,160 @@ export function parseLecternJson(text: string): ImportResult {
     }
   }
   return { ok: true, format: 'json', items, errors, counts: countsOf(items, errors) };
+}
+
+// ---------------------------------------------------------------- import from bytes
+
+/**
+ * String literals at least this long (bytes, quotes included) are lifted out of the text
+ * JSON.parse sees. Anything much smaller than an article body would do; bodies are ~30 KB.
+ */
+export const LIFT_MIN = 1024;
+
+/** UTF-8, non-fatal like toText; a BOM is skipped by hand (only at the very start of the file). */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+function randomNonce(): string {
+  const a = new Uint32Array(4);
+  crypto.getRandomValues(a);
+  return Array.from(a, (x) => x.toString(36)).join('');
+}
+
+/** Is the literal that ends before `end` an object key (`:` next, after whitespace)? */
+function isKey(b: Uint8Array, end: number): boolean {
+  let i = end;
+  while (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09) i++;
+  return b[i] === 0x3a;
+}
+
+/**
+ * False when the literal `b[start, end)` (valid, quotes included) surely holds a character
+ * that String.prototype.trim keeps, from its first bytes; true when it may be blank (decode to
+ * know): only spaces and whitespace escapes so far, then a `\u` escape or a non-ASCII byte.
+ */
+function mayBeBlank(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = b[i]!;
+    if (c === 0x20) continue;
+    if (c === 0x5c) {
+      const e = b[i + 1]!;
+      if (e === 0x6e || e === 0x72 || e === 0x74 || e === 0x66) {
+        i++; // \n \r \t \f
+        continue;
+      }
+      return e === 0x75; // \uXXXX may be whitespace; \" \\ \/ \b are not
+    }
+    return c >= 0x80; // U+00A0, U+2028, U+3000, U+FEFF, … are whitespace to trim()
+  }
+  return true;
+}
+
+/**
+ * Lectern JSON from the file's bytes, fast on large files: the same result as
+ * `parseLecternJson(toText(bytes))` (items, errors and their lines, counts, failures), except
+ * that an item's long `html` is not decoded: it comes back as `unsanitisedBody`, the byte range
+ * of its JSON string literal in `bytes` (quotes included), and the result carries
+ * `source: bytes`.
+ *
+ * How: string literals of LIFT_MIN bytes or more that are valid JSON strings in well-formed
+ * UTF-8 (isJsonStringUtf8) are replaced, in the text handed to JSON.parse, by short marker
+ * literals (`"\u0000<nonce>:<n>"`, the nonce random per call so a file cannot forge one); only
+ * the bytes between them are decoded. A valid literal holds no raw newline, so the reduced text
+ * has the file's lines. After JSON.parse the markers are restored: an item's `html` becomes a
+ * range (or its decoded text when it is blank or the item lacks `words` / `excerpt`, which the
+ * library computes from the text), any other marker its decoded string. Whatever fails to parse
+ * is parsed again as text, so a failure says exactly what parseLecternJson says (slowly).
+ */
+export function parseLecternJsonBytes(bytes: Uint8Array): ImportResult {
+  const n = bytes.length;
+  if (n >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    return parseLecternJson(toText(bytes)); // UTF-16
+  }
+  const begin = n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const nonce = randomNonce();
+  const ranges: number[] = []; // [start, end) of lifted literal k at 2k, 2k+1
+  const parts: string[] = [];
+  let from = begin; // the bytes from here on are not in `parts` yet
+  let i = begin;
+  scan: for (;;) {
+    const q = bytes.indexOf(0x22, i);
+    if (q === -1) break;
+    let close: number;
+    for (let j = q + 1; ; ) {
+      close = bytes.indexOf(0x22, j);
+      if (close === -1) break scan; // unterminated (a truncated file): left as it is
+      let k = close;
+      while (bytes[k - 1] === 0x5c) k--; // stops at the opening quote at the latest
+      if ((close - k) % 2 === 0) break;
+      j = close + 1;
+    }
+    const end = close + 1;
+    if (end - q >= LIFT_MIN && !isKey(bytes, end) && isJsonStringUtf8(bytes.subarray(q, end))) {
+      parts.push(utf8.decode(bytes.subarray(from, q)), `"\\u0000${nonce}:${ranges.length >> 1}"`);
+      ranges.push(q, end);
+      from = end;
+    }
+    i = end;
+  }
+  if (ranges.length === 0) return parseLecternJson(toText(bytes));
+  parts.push(utf8.decode(bytes.subarray(from)));
+  const text = parts.join('');
+  parts.length = 0;
+
+  const pre = preParse(text);
+  if (pre) return { ...pre, format: 'json' };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return parseLecternJson(toText(bytes)); // today's message, from today's text
+  }
+
+  const prefix = `\u0000${nonce}:`;
+  const markerOf = (v: unknown): number =>
+    typeof v === 'string' && v.charCodeAt(0) === 0 && v.startsWith(prefix) ? Number(v.slice(prefix.length)) : -1;
+  const decoded = (m: number): string => JSON.parse(utf8.decode(bytes.subarray(ranges[2 * m], ranges[2 * m + 1]))) as string;
+
+  // items (elements of the top-level "items") whose html is a marker: decided once their other
+  // fields (a long excerpt) are restored
+  const items = new Set<object>();
+  if (isObj(data) && Array.isArray(data.items)) for (const it of data.items) if (isObj(it)) items.add(it);
+  const withBody: Obj[] = [];
+  // (data is an object: the text starts with "{"). Iterative: JSON.parse takes nesting deeper
+  // than a recursive walk's stack would.
+  const stack: object[] = [data as object];
+  while (stack.length) {
+    const o = stack.pop()!;
+    if (Array.isArray(o)) {
+      for (let k = 0; k < o.length; k++) {
+        const v: unknown = o[k];
+        const m = markerOf(v);
+        if (m >= 0) o[k] = decoded(m);
+        else if (typeof v === 'object' && v !== null) stack.push(v);
+      }
+      continue;
+    }
+    const isItem = items.has(o);
+    const rec = o as Obj;
+    for (const key of Object.keys(rec)) {
+      const v = rec[key];
+      const m = markerOf(v);
+      if (m >= 0) {
+        if (isItem && key === 'html') withBody.push(rec);
+        // defineProperty: an own "__proto__" key is data here, never the prototype
+        else Object.defineProperty(rec, key, { value: decoded(m), writable: true, enumerable: true, configurable: true });
+      } else if (typeof v === 'object' && v !== null) stack.push(v);
+    }
+  }
+  for (const it of withBody) {
+    const m = markerOf(it.html);
+    const start = ranges[2 * m]!;
+    const end = ranges[2 * m + 1]!;
+    const keep = num(it.words) !== undefined && typeof it.excerpt === 'string' && !(mayBeBlank(bytes, start, end) && decoded(m).trim() === '');
+    it.html = keep ? new LiftedBody(start, end) : decoded(m);
+  }
+
+  const r = readLectern(text, data);
+  if (r.ok && r.items.some((it) => it.unsanitisedBody)) r.source = bytes;
+  return r;
 }
