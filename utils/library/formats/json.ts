@@ -6,7 +6,8 @@
  * Every SavedItem field is written (html included), one item per line so that a damaged
  * file's messages point somewhere useful. Import validates each item; a bad item is reported
  * with the line its object starts on and the rest are kept. `html` comes back as
- * `unsanitisedHtml` (a file is untrusted; the caller sanitises it before storing).
+ * `unsanitisedHtml` (a file is untrusted; the caller sanitises it before storing) or, read from
+ * bytes by parseLecternJsonBytes, as `unsanitisedBody`: the byte range of its literal.
  */
 import type { Source } from '../../types';
 import type { SavedItem } from '../types';
