@@ -4,7 +4,6 @@ import type { ErrorParams, ImportFormat } from '../../utils/library/formats/type
 import { measureImport, now, previewImport, readImport, writeImport, type ImportPreview, type ParsedImport } from '../../utils/library/import-run';
 import { Library } from '../../utils/library/store';
 import { ask, errorText } from './api';
-import { isZip } from './format';
 
 export const IMPORT_CHOICES: Array<[ImportFormat, MessageKey]> = [
   ['auto', 'libImportAuto'],
@@ -75,67 +74,27 @@ function failureText(f: { error: string; code?: string; params?: ErrorParams; fi
   return f.file ? t('impErrInFile', [f.file, text]) : text;
 }
 
-/** UTF-16 with a byte order mark, else UTF-8 (a UTF-8 BOM is dropped by the decoder). */
-function textEncoding(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
-  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
-  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
-  return 'utf-8';
-}
-
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
-
 /**
- * A file as consecutive parts read `chunkBytes` at a time: a zip (by its first bytes or its
- * name) as its bytes, anything else as text. A text part never ends inside a character:
- * UTF-8/UTF-16 is decoded as a stream (a character cut by a read waits for its next bytes) and
- * a trailing high surrogate is carried to the next part. `read` is the bytes read so far.
- */
-export async function* importFileChunks(
-  file: Blob & { name?: string },
-  chunkBytes = CHUNK_BYTES,
-): AsyncGenerator<{ part: string | Uint8Array; read: number }> {
-  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
-  const zip = isZip(head) || /\.zip$/i.test(file.name ?? '');
-  const step = Math.max(4, chunkBytes);
-  const decoder = zip ? null : new TextDecoder(textEncoding(head));
-  let carry = '';
-  for (let at = 0; at < file.size; at += step) {
-    const bytes = new Uint8Array(await file.slice(at, at + step).arrayBuffer());
-    const read = Math.min(file.size, at + step);
-    if (!decoder) {
-      yield { part: bytes, read };
-      continue;
-    }
-    let text = carry + decoder.decode(bytes, { stream: read < file.size });
-    carry = '';
-    if (text.length && read < file.size && isHighSurrogate(text.charCodeAt(text.length - 1))) {
-      carry = text.slice(-1);
-      text = text.slice(0, -1);
-    }
-    if (text) yield { part: text, read };
-  }
-  if (carry) yield { part: carry, read: file.size };
-}
-
-/**
- * Read an import file in slices (importFileChunks): the bytes of a zip, the text of anything
- * else — what parseImport takes. `onProgress` gets the fraction read after each slice; when
- * `wanted()` turns false (Cancel, another file) reading stops and null is returned.
+ * Read an import file's bytes, `chunkBytes` at a time into one buffer — what parseImport takes
+ * for every format (it decodes text itself: UTF-8, or UTF-16 with a BOM; a Lectern JSON backup
+ * is parsed from its bytes without decoding its article bodies). `onProgress` gets the fraction
+ * read after each slice; when `wanted()` turns false (Cancel, another file) reading stops and
+ * null is returned.
  */
 export async function readImportFile(
-  file: Blob & { name?: string },
+  file: Blob,
   options: { chunkBytes?: number; onProgress?: (fraction: number) => void; wanted?: () => boolean } = {},
-): Promise<string | Uint8Array | null> {
-  const texts: string[] = [];
-  let bytes: Uint8Array | null = null;
-  for await (const { part, read } of importFileChunks(file, options.chunkBytes)) {
+): Promise<Uint8Array | null> {
+  const step = Math.max(1, options.chunkBytes ?? CHUNK_BYTES);
+  const bytes = new Uint8Array(file.size);
+  for (let at = 0; at < file.size; at += step) {
     if (options.wanted && !options.wanted()) return null;
-    if (typeof part === 'string') texts.push(part);
-    else (bytes ??= new Uint8Array(file.size)).set(part, read - part.length);
-    options.onProgress?.(file.size ? read / file.size : 1);
+    const part = new Uint8Array(await file.slice(at, at + step).arrayBuffer());
+    bytes.set(part, at);
+    options.onProgress?.(Math.min(file.size, at + step) / file.size);
   }
   if (options.wanted && !options.wanted()) return null;
-  return bytes ?? texts.join('');
+  return bytes;
 }
 
 /** Resolves once the page has painted (a hidden tab gets no animation frame: at most 50 ms). */
@@ -282,7 +241,8 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
     let outcome: State;
     try {
       const t0 = now();
-      const written = await writeImport(pageLibrary(), parsed);
+      // the articles of a Lectern JSON backup are stored as ranges of the file itself
+      const written = await writeImport(pageLibrary(), parsed, source.file);
       measureImport('write', t0);
       // the background tells the other pages and sanitises + indexes what was written
       if (written.ids.length) await ask('importWritten', { ids: written.ids });

@@ -57,8 +57,3 @@ export function isWebUrl(url: string | null | undefined): url is string {
     return false;
   }
 }
-
-/** A zip starts with "PK\x03\x04" (or "PK\x05\x06" when empty). */
-export function isZip(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5);
-}

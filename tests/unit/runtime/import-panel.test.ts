@@ -194,7 +194,8 @@ describe('import panel: the page reads, parses and writes the file itself', () =
     expect(await total()).toBe(0);
     expect(log.filter((m) => m.type !== 'libraryStats')).toEqual([]);
     const readsForPreview = file.reads;
-    expect(readsForPreview).toBeGreaterThan(2);
+    // in slices (the file is over 1.5 slices long)
+    expect(readsForPreview).toBeGreaterThanOrEqual(2);
 
     await press('import-confirm');
     await until('the result', () => !!byId('import-result') || !!byId('import-failed'));

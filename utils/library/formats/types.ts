@@ -45,7 +45,21 @@ export type ImportedItem = Partial<Omit<SavedItem, 'html' | 'url'>> & {
   url: string;
   /** raw article HTML from the file: sanitise before storing as SavedItem.html */
   unsanitisedHtml?: string;
+  /**
+   * Instead of `unsanitisedHtml` (Lectern JSON read from bytes, parseLecternJsonBytes): the html
+   * as a byte range of the file (`ImportResult.source`) holding its JSON string literal, quotes
+   * included — valid (isJsonStringUtf8) and not blank. Never decoded here: the library stores
+   * the range and reads it when it cleans the body. An item with a range always has `words`
+   * and `excerpt` (when the file lacked them, the html was decoded into `unsanitisedHtml`).
+   */
+  unsanitisedBody?: BodyRange;
 };
+
+/** `[start, end)` byte offsets in an import file. */
+export interface BodyRange {
+  start: number;
+  end: number;
+}
 
 /**
  * Values for an error code's placeholders, in order ($1, $2, … of its messages.json entry).
@@ -97,6 +111,8 @@ export type ImportResult =
       items: ImportedItem[];
       errors: ImportError[];
       counts: ImportCounts;
+      /** the file's bytes that items' `unsanitisedBody` ranges point into (only when some do) */
+      source?: Uint8Array;
     }
   | {
       ok: false;

@@ -18,6 +18,8 @@ import { broadcastChanged, fail, getLibrary } from './library';
  */
 export const CLEAN_BATCH = 250;
 
+const utf8 = new TextEncoder();
+
 let draining: Promise<void> | null = null;
 /** a drain was asked for while one ran: it looks once more before it ends (new ids may have come) */
 let again = false;
@@ -100,7 +102,8 @@ export function importWritten(ids: unknown): Result {
 export async function importSaved(format: ImportFormat, data: string, options: { wait?: boolean } = {}): Promise<ImportLibraryResult> {
   try {
     const t0 = now();
-    const parsed = readImport(format, data);
+    // a Lectern JSON backup is parsed from its bytes (its articles stored as ranges of them), as the library page does
+    const parsed = readImport(format, typeof data === 'string' && /^\uFEFF?\s*\{/.test(data.slice(0, 64)) ? utf8.encode(data) : data);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const t1 = now();
     const written = await writeImport(getLibrary(), parsed);

@@ -1,0 +1,167 @@
+/**
+ * An import of a Lectern JSON backup read from its bytes stores each article as a range of the
+ * file (saveMany `pack` + SaveInput `rawBody`): the file is stored once (meta `pack:<rev>`), not
+ * 10,000 copied bodies. These bodies must behave exactly like the raw bodies stored inline:
+ * shown (to be sanitised at display), exported only once sanitised, cleaned and indexed by
+ * cleanPending, given back by delete for an Undo — and the file is dropped once no body of it
+ * waits any more.
+ */
+import { describe, expect, it } from 'vitest';
+import type { IDBFactory } from 'fake-indexeddb';
+import { DB_NAME, LibraryError, type SaveInput } from '../../../utils/library/store';
+import { articleInput, freshLibrary, packInputs, tickingClock } from './helpers';
+
+const HOSTILE = '<p onclick="x()">Numbat «ñ» 😀 at the harbour<script>alert(1)</script></p>';
+const clean = (html: string) => html.replace(/<script>.*?<\/script>/g, '').replace(/ onclick="[^"]*"/g, '');
+const ids = (r: { items: Array<{ id: string }> }) => r.items.map((i) => i.id);
+
+/** the keys of the library's meta store that hold packs */
+async function packKeys(factory: IDBFactory): Promise<string[]> {
+  const db = await new Promise<IDBDatabase>((res, rej) => {
+    const q = factory.open(DB_NAME);
+    q.onsuccess = () => res(q.result);
+    q.onerror = () => rej(q.error);
+  });
+  try {
+    const keys = await new Promise<IDBValidKey[]>((res, rej) => {
+      const q = db.transaction('meta').objectStore('meta').getAllKeys();
+      q.onsuccess = () => res(q.result);
+      q.onerror = () => rej(q.error);
+    });
+    return keys.map(String).filter((k) => k.startsWith('pack:'));
+  } finally {
+    db.close();
+  }
+}
+
+describe('imported bodies kept as ranges of the import file', () => {
+  it('are stored as ranges, shown and exported as the html they stand for, cleaned and indexed; the file goes when none waits', async () => {
+    const { lib, factory } = freshLibrary({ now: tickingClock() });
+    const plain: SaveInput[] = [
+      articleInput(1, { html: HOSTILE, words: 6, excerpt: 'Numbat' }),
+      { url: 'https://a.example/link', title: 'Only a link' },
+      articleInput(2, { html: '<p>Second \\ "quoted" \n story about quolls</p>' }),
+    ];
+    const { inputs, pack } = packInputs(plain);
+    expect(inputs[0]!.rawBody).toBeTruthy();
+    const [a, link, b] = await lib.saveMany(inputs, { ifExists: 'skip', untrusted: true, pack });
+    expect(await packKeys(factory)).toHaveLength(1);
+    expect(await lib.pendingCount()).toBe(2);
+    expect(await lib.get(a.id)).toMatchObject({ hasContent: true, words: 6, excerpt: 'Numbat', html: HOSTILE });
+    expect(await lib.get(link.id)).toMatchObject({ hasContent: false, html: '' });
+    expect((await lib.get(b.id))!.html).toBe(plain[2]!.html);
+    expect(ids(await lib.search('numbat'))).toEqual([]);
+
+    // exports: sanitised on the way with `clean`, refused without
+    const exported = await lib.getMany(undefined, { clean });
+    expect(exported.damaged).toEqual([]);
+    expect(exported.items.find((i) => i.id === a.id)!.html).toBe(clean(HOSTILE));
+    await expect(lib.getMany()).rejects.toMatchObject({ code: 'pending' });
+    const json: Uint8Array[] = [];
+    for await (const batch of lib.readBatches(undefined, { bodyAs: 'json', clean, batch: 2 })) json.push(...batch.json!);
+    expect(json.map((j) => JSON.parse(new TextDecoder().decode(j)))).toContain(clean(HOSTILE));
+
+    expect(await lib.cleanPending(1, clean)).toMatchObject({ cleaned: 1, remaining: 1 });
+    // one body still waits: the file is kept
+    expect(await packKeys(factory)).toHaveLength(1);
+    expect(await lib.cleanPending(10, clean)).toMatchObject({ cleaned: 1, remaining: 0 });
+    expect(await packKeys(factory)).toEqual([]);
+    expect((await lib.get(a.id))!.html).toBe(clean(HOSTILE));
+    expect((await lib.get(b.id))!.html).toBe(plain[2]!.html);
+    expect(ids(await lib.search('numbat'))).toEqual([a.id]);
+    expect(ids(await lib.search('quolls'))).toEqual([b.id]);
+  });
+
+  it('give the same library as the same bodies stored inline', async () => {
+    const plain = Array.from({ length: 12 }, (_, i) =>
+      articleInput(i + 1, { html: i % 4 === 3 ? null : `<p>Story ${i} — ${'é😀'.repeat(i)} <b>bold</b></p>`, words: 10 + i, excerpt: `Ex ${i}`, tags: [`t${i % 3}`] }),
+    );
+    const inline = freshLibrary({ now: tickingClock() });
+    const packed = freshLibrary({ now: tickingClock() });
+    const r1 = await inline.lib.saveMany(plain, { ifExists: 'skip', untrusted: true });
+    const { inputs, pack } = packInputs(plain);
+    const r2 = await packed.lib.saveMany(inputs, { ifExists: 'skip', untrusted: true, pack });
+    expect(r2).toEqual(r1);
+    expect(await packed.lib.getMany(undefined, { clean })).toEqual(await inline.lib.getMany(undefined, { clean }));
+    expect(await packed.lib.pendingCount()).toBe(await inline.lib.pendingCount());
+    expect(await packed.lib.cleanPending(5, clean)).toEqual({ ...(await inline.lib.cleanPending(5, clean)), timings: expect.anything() });
+    expect(await packed.lib.cleanPending(50, clean)).toMatchObject({ remaining: 0 });
+    await inline.lib.cleanPending(50, clean);
+    expect(await packed.lib.getMany()).toEqual(await inline.lib.getMany(undefined, { clean }));
+  });
+
+  it('two imports waiting at once each keep their own file until every body of both is clean', async () => {
+    const { lib, factory } = freshLibrary({ now: tickingClock() });
+    const one = packInputs([articleInput(1, { html: '<p>first file wallaby</p>' })]);
+    const two = packInputs([articleInput(2, { html: '<p>second file dingo</p>' })], '{"format":"lectern","items":[');
+    await lib.saveMany(one.inputs, { ifExists: 'skip', untrusted: true, pack: one.pack });
+    await lib.saveMany(two.inputs, { ifExists: 'skip', untrusted: true, pack: two.pack });
+    expect(await packKeys(factory)).toHaveLength(2);
+    expect(await lib.cleanPending(1, clean)).toMatchObject({ cleaned: 1, remaining: 1 });
+    expect(await packKeys(factory)).toHaveLength(2);
+    expect(await lib.cleanPending(1, clean)).toMatchObject({ cleaned: 1, remaining: 0 });
+    expect(await packKeys(factory)).toEqual([]);
+    expect(ids(await lib.search('wallaby'))).toHaveLength(1);
+    expect(ids(await lib.search('dingo'))).toHaveLength(1);
+  });
+
+  it('a file none of whose articles is written (all already saved) is not stored', async () => {
+    const { lib, factory } = freshLibrary({ now: tickingClock() });
+    await lib.save(articleInput(1, { html: '<p>saved before</p>' }));
+    const { inputs, pack } = packInputs([articleInput(1, { html: '<p>from the file</p>' })]);
+    const [r] = await lib.saveMany(inputs, { ifExists: 'skip', untrusted: true, pack });
+    expect(r!.skipped).toBe(true);
+    expect(await packKeys(factory)).toEqual([]);
+    expect(await lib.pendingCount()).toBe(0);
+  });
+
+  it('delete hands the html back for an Undo, which comes back pending; clear() drops the files', async () => {
+    const { lib, factory } = freshLibrary({ now: tickingClock() });
+    const { inputs, pack } = packInputs([articleInput(1, { html: HOSTILE }), articleInput(2, { html: '<p>kept</p>' })]);
+    const [a] = await lib.saveMany(inputs, { ifExists: 'skip', untrusted: true, pack });
+    const deleted = await lib.delete([a!.id]);
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]!.html).toBe(HOSTILE);
+    await lib.restore(deleted);
+    expect((await lib.get(a!.id))!.html).toBe(HOSTILE);
+    expect(await lib.pendingCount()).toBe(2);
+    await lib.clear();
+    expect(await packKeys(factory)).toEqual([]);
+    expect(await lib.pendingCount()).toBe(0);
+    expect((await lib.list()).total).toBe(0);
+  });
+
+  it('a body whose file is missing is reported damaged, never shown or exported, and stops waiting', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const { inputs } = packInputs([articleInput(1, { html: '<p>x</p>' })]);
+    // a pack shorter than the range: as if the stored file were cut short
+    const [a] = await lib.saveMany(
+      [{ ...inputs[0]!, rawBody: { start: 0, end: 3 } }],
+      { ifExists: 'skip', untrusted: true, pack: new Blob(['abc']) },
+    );
+    await expect(lib.get(a!.id)).rejects.toMatchObject({ code: 'damaged' });
+    const got = await lib.getMany(undefined, { clean });
+    expect(got.items).toEqual([]);
+    expect(got.damaged.map((d) => d.id)).toEqual([a!.id]);
+    expect(await lib.cleanPending(10, clean)).toMatchObject({ cleaned: 0, remaining: 0 });
+  });
+
+  it('refuses a range outside the file, without words/excerpt, or without a pack — and writes nothing', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const { inputs, pack } = packInputs([articleInput(1, { html: '<p>ok</p>' }), articleInput(2, { html: '<p>two</p>' })]);
+    const bad: Array<[SaveInput[], Blob | undefined]> = [
+      [[inputs[0]!, { ...inputs[1]!, rawBody: { start: 5, end: pack.size + 1 } }], pack],
+      [[inputs[0]!, { ...inputs[1]!, rawBody: { start: 4, end: 2 } }], pack],
+      [[inputs[0]!, { ...inputs[1]!, words: undefined }], pack],
+      [[inputs[0]!, { ...inputs[1]!, excerpt: null }], pack],
+      [inputs, undefined],
+    ];
+    for (const [list, p] of bad) {
+      const e = await lib.saveMany(list, { ifExists: 'skip', untrusted: true, pack: p }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(LibraryError);
+      expect(e).toMatchObject({ code: 'invalid-input' });
+    }
+    await expect(lib.saveMany(inputs, { ifExists: 'skip', pack })).rejects.toMatchObject({ code: 'invalid-input' });
+    expect((await lib.list()).total).toBe(0);
+  });
+});
