@@ -36,6 +36,27 @@ export interface StoredRow extends ItemRow {
   urlKeys: string[];
   /** normalised title + publisher, or null (index `titleKey`) */
   titleKey: string | null;
+  /**
+   * An imported body not yet cleaned, kept as the range `[at, at + len)` of the import file
+   * stored in meta as `pack:<pack>` (store.ts "packs"). Such an entry has NO `bodies` record
+   * until it is cleaned; a `bodies` record, when there is one, always wins over this.
+   */
+  packed?: PackedRef;
+}
+
+export interface PackedRef {
+  pack: number;
+  at: number;
+  len: number;
+}
+
+const natural = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** A row's `packed`: absent, or three integers ≥ 0. */
+export function isPackedRef(v: unknown): v is PackedRef {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as PackedRef;
+  return natural(r.pack) && natural(r.at) && natural(r.len);
 }
 
 /** A `bodies` record, decoded: the sanitised html for reading (its words are in the body index). */
@@ -174,6 +195,7 @@ export function validateStoredRow(x: unknown): Validation<StoredRow> {
     ['idKey', str, 'a string'],
     ['urlKeys', tagList, 'an array of strings'],
     ['titleKey', strOrNull, 'a string or null'],
+    ['packed', (v) => v === undefined || isPackedRef(v), 'absent or { pack, at, len }'],
   ]);
   return error ? { ok: false, error } : { ok: true, value: x as StoredRow };
 }

@@ -75,6 +75,7 @@ import { LEGACY_STORE, migrateRecord } from './migrations';
 import {
   SCHEMA_VERSION,
   isIsoDate,
+  isPackedRef,
   normalizeTags,
   readingMinutesFor,
   toItemRow,
@@ -560,13 +561,9 @@ async function endWrite(ctx: WriteCtx, ids: string[] | '*'): Promise<number> {
 
 /** Write a body (`noWait`: queue the request without waiting for it; a failure aborts the write). */
 async function putBody(ctx: WriteCtx, id: string, body: Prepared['body'], terms: string[], noWait = false): Promise<void> {
-  const packed = body.raw && body.at !== undefined && body.len !== undefined;
-  if (packed) ctx.packUsed = true;
-  const record = packed
-    ? ({ id, raw: ctx.rev, pack: ctx.rev, at: body.at!, len: body.len! } satisfies PackedBody) // a range of this write's pack, read when cleaned
-    : body.raw
-      ? ({ id, json: encodeBodyJson(body.html), raw: ctx.rev } satisfies RawBody) // as it came: cleanPending sanitises and indexes it; `raw` tells this version apart
-      : ({ id, json: encodeBodyJson(body.html) } satisfies StoredBodyJson);
+  const record = body.raw
+    ? ({ id, json: encodeBodyJson(body.html), raw: ctx.rev } satisfies RawBody) // as it came: cleanPending sanitises and indexes it; `raw` tells this version apart
+    : ({ id, json: encodeBodyJson(body.html) } satisfies StoredBodyJson);
   const req = ctx.tx.objectStore('bodies').put(record);
   if (body.raw) ctx.pending.push(id);
   else ctx.indexed.push({ id, seq: ctx.rev, terms });
@@ -592,10 +589,41 @@ function isRawBody(x: unknown): x is RawBody {
 }
 
 /**
+ * Write `p`'s body for `row` (not put yet): a body given as a range of the write's pack goes
+ * into the row itself (`row.packed`) and no `bodies` record is written — for a 10,000-article
+ * import that is 10,000 requests fewer (~1.3 s in Chromium) — while an older record of the entry
+ * is deleted (the record would win); any other body is a record, and drops an old `packed`.
+ */
+async function writeBody(ctx: WriteCtx, row: StoredRow, p: Prepared, noWait: boolean, replacing: boolean): Promise<void> {
+  const { at, len } = p.body;
+  if (p.body.raw && at !== undefined && len !== undefined) {
+    row.packed = { pack: ctx.rev, at, len };
+    ctx.packUsed = true;
+    ctx.pending.push(row.id);
+    if (replacing) await ctx.tx.objectStore('bodies').delete(row.id);
+    return;
+  }
+  delete row.packed;
+  await putBody(ctx, row.id, p.body, p.terms, noWait);
+}
+
+/**
+ * What stands for an entry's body: its `bodies` record, or, without one, the range of an import
+ * file its row names (`packed`) as a PackedBody; undefined when neither.
+ */
+function bodyOf(row: unknown, record: unknown): unknown {
+  if (record !== undefined) return record;
+  const r = row as StoredRow | undefined;
+  if (!r || !r.hasContent || !isPackedRef(r.packed)) return undefined;
+  return { id: r.id, raw: r.packed.pack, pack: r.packed.pack, at: r.packed.at, len: r.packed.len } satisfies PackedBody;
+}
+
+/**
  * An imported body kept as the range `[at, at + len)` of the file it came in (its JSON string
  * literal), which is stored once in meta as `pack:<pack>` (the Blob or File saveMany was given):
- * a 300 MB import then stores one file instead of 10,000 copied bodies (1.4 s instead of ~8 s
- * in Chromium). Read back as a RawBody by unpackBodies; the packs go when no body waits any more.
+ * a 300 MB import then stores one file instead of 10,000 copied bodies (~3 s instead of ~8 s
+ * in Chromium). Made from the row (bodyOf), read back as a RawBody by unpackBodies; the packs go
+ * when no body waits any more.
  */
 interface PackedBody {
   id: string;
@@ -877,17 +905,17 @@ async function saveInTx(
   if (existing) {
     if (ifExists === 'skip') return { id: existing.id, rowId: existing.id, updated: false, skipped: true };
     const { row, contentChanged } = merge(existing, p, now);
+    if (contentChanged) await writeBody(ctx, row, p, bulk, true);
     await put(row);
     find.wrote(row, existing);
-    if (contentChanged) await putBody(ctx, row.id, p.body, p.terms, bulk);
     return { id: row.id, rowId: row.id, updated: true, skipped: false };
   }
   const id = await allocateId(find, p.row.idKey);
-  const row = { ...p.row, id };
+  const row: StoredRow = { ...p.row, id };
+  await writeBody(ctx, row, p, bulk, false);
   await put(row);
   find.wrote(row, null);
   ctx.countDelta++;
-  await putBody(ctx, id, p.body, p.terms, bulk);
   return { id, rowId: id, updated: false, skipped: false };
 }
 
@@ -1262,7 +1290,7 @@ export class Library {
         const raw = await items.get(id);
         if (raw === undefined) continue;
         const v = validateStoredRow(raw);
-        const body: unknown = await bodies.get(id);
+        const body = bodyOf(raw, await bodies.get(id));
         const b = validateBody(body);
         if (v.ok) out.push({ ...toItemRow(v.value), html: b.ok ? b.value.html : '' });
         if (v.ok && isPackedBody(body)) packed.push({ item: out[out.length - 1]!, body });
@@ -1360,6 +1388,7 @@ export class Library {
       const items = tx.objectStore('items');
       const store = tx.objectStore('bodies');
       [rows, bodies] = await Promise.all([Promise.all(take.map((id) => items.get(id))), Promise.all(take.map((id) => store.get(id)))]);
+      bodies = bodies.map((b, i) => bodyOf(rows[i], b));
       packs = await packsFor(tx.objectStore('meta'), bodies);
     } catch (e) {
       throw readError(e);
@@ -1404,7 +1433,8 @@ export class Library {
       const store = tx.objectStore('bodies');
       // every taken body as it is now, asked for at once (they were read outside this transaction)
       const current = new Map(take.map((id, i) => [id, i]));
-      const now = await Promise.all(take.map((id) => store.get(id)));
+      const items = tx.objectStore('items');
+      const now = await Promise.all(take.map(async (id) => bodyOf(await items.get(id), await store.get(id))));
       // a taken id whose body was imported again meanwhile (deleted, then a new import with the
       // same identity) waits on: that newer raw body is not the one cleaned here
       const stillRaw = (id: string) => {
@@ -1511,7 +1541,7 @@ export class Library {
       try {
         const tx = db.transaction(['bodies', 'meta'], 'readonly');
         const store = tx.objectStore('bodies');
-        bodies = await Promise.all(part.map((r) => store.get(r.id)));
+        bodies = await Promise.all(part.map(async (r) => bodyOf(r, await store.get(r.id))));
         packs = await packsFor(tx.objectStore('meta'), bodies);
       } catch (e) {
         throw readError(e);
@@ -1588,6 +1618,7 @@ export class Library {
     try {
       const tx = db.transaction(['items', 'bodies', 'meta'], 'readonly');
       [raw, rawBody] = await Promise.all([tx.objectStore('items').get(id), tx.objectStore('bodies').get(id)]);
+      rawBody = bodyOf(raw, rawBody);
       if (isPackedBody(rawBody)) [rawBody] = await unpackBodies([rawBody], await packsFor(tx.objectStore('meta'), [rawBody]));
     } catch (e) {
       throw readError(e);

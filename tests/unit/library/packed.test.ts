@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IDBFactory } from 'fake-indexeddb';
 import { DB_NAME, LibraryError, type SaveInput } from '../../../utils/library/store';
+import { SCHEMA_VERSION, validateStoredRow } from '../../../utils/library/schema';
 import { articleInput, freshLibrary, packInputs, tickingClock } from './helpers';
 
 const HOSTILE = '<p onclick="x()">Numbat «ñ» 😀 at the harbour<script>alert(1)</script></p>';
@@ -164,4 +165,71 @@ describe('imported bodies kept as ranges of the import file', () => {
     await expect(lib.saveMany(inputs, { ifExists: 'skip', pack })).rejects.toMatchObject({ code: 'invalid-input' });
     expect((await lib.list()).total).toBe(0);
   });
+
+  it('the entry names its range (no body record is written); whichever body is written last wins', async () => {
+    const { lib, factory } = freshLibrary({ now: tickingClock() });
+    // saved normally first, then imported again with `update`: the file's body replaces the record
+    const saved = await lib.save(articleInput(1, { html: '<p>first saved copy</p>' }));
+    const first = packInputs([articleInput(1, { html: '<p>imported copy emu</p>' })]);
+    const [r1] = await lib.saveMany(first.inputs, { ifExists: 'update', untrusted: true, pack: first.pack });
+    expect(r1).toMatchObject({ id: saved.id, updated: true });
+    expect((await lib.get(saved.id))!.html).toBe('<p>imported copy emu</p>');
+    expect(await lib.get(saved.id)).not.toHaveProperty('packed');
+    expect((await lib.list()).items[0]).not.toHaveProperty('packed');
+    // a link saved over it (no content) keeps the imported body
+    await lib.save({ url: articleInput(1).url, title: null });
+    expect((await lib.get(saved.id))!.html).toBe('<p>imported copy emu</p>');
+    // saved again with content before it was cleaned: the new record wins; cleaning leaves it as it is
+    await lib.save(articleInput(1, { html: '<p>saved again</p>' }));
+    expect((await lib.get(saved.id))!.html).toBe('<p>saved again</p>');
+    expect(await lib.cleanPending(10, clean)).toMatchObject({ cleaned: 0, remaining: 0 });
+    expect((await lib.get(saved.id))!.html).toBe('<p>saved again</p>');
+    expect(await packKeys(factory)).toEqual([]);
+    // and an import over that again: the file's body again
+    const second = packInputs([articleInput(1, { html: '<p>second import</p>' })]);
+    await lib.saveMany(second.inputs, { ifExists: 'update', untrusted: true, pack: second.pack });
+    expect((await lib.get(saved.id))!.html).toBe('<p>second import</p>');
+    expect(await lib.cleanPending(10, clean)).toMatchObject({ cleaned: 1, remaining: 0 });
+    expect((await lib.get(saved.id))!.html).toBe('<p>second import</p>');
+  });
+
+  it('a stored row whose range is not three whole numbers is damaged', () => {
+    const row = { ...validRow(), packed: { pack: 3, at: 10, len: 20 } };
+    expect(validateStoredRow(row).ok).toBe(true);
+    for (const packed of [{ pack: 3, at: -1, len: 20 }, { pack: 3, at: 1.5, len: 2 }, 'x', null, { pack: 1 }]) {
+      expect(validateStoredRow({ ...row, packed }).ok, JSON.stringify(packed)).toBe(false);
+    }
+  });
 });
+
+/** a valid stored row, as the store writes it */
+function validRow() {
+  return {
+    id: 'a',
+    url: 'https://a.example/',
+    title: 'A',
+    byline: null,
+    source: null,
+    aggregator: null,
+    published: null,
+    savedAt: '2026-01-01T00:00:00.000Z',
+    tags: [],
+    archived: false,
+    favourite: false,
+    words: 1,
+    hasContent: true,
+    canonicalUrl: null,
+    excerpt: '',
+    leadImage: null,
+    readingMinutes: 1,
+    lang: null,
+    dir: null,
+    read: false,
+    progress: 0,
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    schema: SCHEMA_VERSION,
+    idKey: 'k',
+    urlKeys: [],
+    titleKey: null,
+  };
+}
