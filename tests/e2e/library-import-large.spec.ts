@@ -104,3 +104,62 @@ test('a Lectern backup over 64 MiB imports through the library page (preview, th
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * A backup as Lectern writes it (every item with `words` and `excerpt`): its article bodies are
+ * stored as ranges of the library's own copy of the file, so the chosen file can be deleted the
+ * moment Import is done — every article still comes out whole, sanitised, and found by search.
+ */
+test('a Lectern backup: the chosen file can be deleted right after Import; every article comes out whole and sanitised', async ({ lectern, extContext, extensionId }) => {
+  test.setTimeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-backup-import-'));
+  const file = path.join(dir, 'lectern-backup.json');
+  const N = 40;
+  const paragraph = (i: number) => `<p>${WORDS.map((w, k) => `${w}${(i * 7 + k) % 13}`).join(' ')} «ñ» 😀 مرحبا ${'lorem ipsum dolor '.repeat(200)}</p>`;
+  const items = Array.from({ length: N }, (_, i) => ({
+    url: `https://www.inkl.com/news/backup-${i}`,
+    title: `Backup story ${i}`,
+    source: { name: 'Harbor Business Daily', url: `https://publisher.example/backup-${i}` },
+    aggregator: 'inkl',
+    savedAt: new Date(Date.UTC(2026, 2, 1, 9) + i * 60_000).toISOString(),
+    tags: ['backup'],
+    hasContent: true,
+    words: 620,
+    excerpt: `Excerpt ${i}`,
+    html:
+      i === 7
+        ? `<p onclick="steal()">wombatmarker tide <a href="javascript:alert(1)">here</a><script>alert(1)</script></p>${paragraph(i)}`
+        : `<h2>Part ${i}</h2>${paragraph(i)}<p>ending${i}word</p>`,
+  }));
+  fs.writeFileSync(file, JSON.stringify({ format: 'lectern', version: 1, exportedAt: '2026-03-10T09:00:00.000Z', items }));
+  await clearSaved(lectern);
+  const lib = await extContext.newPage();
+  try {
+    await lib.goto(`chrome-extension://${extensionId}/library.html`);
+    await lib.getByTestId('lib-import-toggle').click();
+    await lib.getByTestId('import-file').setInputFiles(file);
+    await expect(lib.getByTestId('import-preview')).toContainText(`lectern-backup.json (Lectern JSON): ${N} new, 0 already in the library, 0 with errors.`);
+    await lib.getByTestId('import-confirm').click();
+    await expect(lib.getByTestId('import-result')).toContainText(`Imported ${N};`);
+    // the library needs the chosen file no more
+    fs.rmSync(file);
+    await expect(lib.getByTestId('import-indexed')).toBeVisible({ timeout: 90_000 });
+    await lib.getByTestId('lib-search').fill('ending23word');
+    await expect(lib.getByTestId('saved-row').getByTestId('row-title')).toHaveText(['Backup story 23']);
+
+    const saved = await listSaved(lectern);
+    expect(saved).toHaveLength(N);
+    for (const item of saved) {
+      const i = Number(item.title.replace('Backup story ', ''));
+      expect(item).toMatchObject({ hasContent: true, words: 620, tags: ['backup'] });
+      const got = await lectern.call('getSaved', item.id);
+      const html = (got.item as { html: string }).html;
+      expect(html, item.title).toContain(i === 7 ? 'wombatmarker tide' : `ending${i}word`);
+      expect(html).toContain('«ñ» 😀 مرحبا');
+      expect(html).not.toMatch(/<script|onclick|javascript:/i);
+    }
+  } finally {
+    await lib.close().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -79,7 +79,8 @@ export function detectFormat(data: string | Uint8Array): Detected {
   if (isBytes(data)) {
     if (data.length === 0) return EMPTY_FILE();
     if (isZipBytes(data)) return detectZip(data);
-    return detectJsonBytes(data) ?? detectText(toText(data));
+    // decoded, as a string would be (a text file may hold a zip as base64)
+    return detectJsonBytes(data) ?? detectFormat(toText(data));
   }
   if (looksLikeBase64Zip(data)) {
     let bytes: Uint8Array;
