@@ -10,6 +10,7 @@
  */
 import { parseImport } from './formats/import';
 import { IMPORT_FORMATS, type ConcreteImportFormat, type ImportCounts, type ImportError, type ImportFormat, type ImportResult } from './formats/types';
+import { isTyped } from './schema';
 import type { Library, SaveInput } from './store';
 
 /** A file parseImport could read. */
@@ -52,8 +53,9 @@ export function readImport(format: ImportFormat, data: string | Uint8Array): Imp
 /** Bytes from any realm (a page's, a worker's, a test DOM's) as this realm's Uint8Array; anything else null. */
 function asBytes(v: unknown): Uint8Array | null {
   if (v instanceof Uint8Array) return v;
-  if (!ArrayBuffer.isView(v) || (v as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT !== 1) return null;
-  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (!isTyped(v, 'Uint8Array')) return null;
+  const b = v as Uint8Array;
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Identity lookups, LOOKUPS_IN_FLIGHT read transactions at a time (one by one took ~1 ms each). */

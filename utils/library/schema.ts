@@ -42,6 +42,11 @@ export interface StoredRow extends ItemRow {
    * until it is cleaned; a `bodies` record, when there is one, always wins over this.
    */
   packed?: PackedRef;
+  /**
+   * An imported entry whose file lacked these: they were derived from the html as it came (not
+   * sanitised yet) and are counted again from the sanitised text when it is cleaned.
+   */
+  recount?: { words?: true; excerpt?: true; minutes?: true };
 }
 
 export interface PackedRef {
@@ -200,7 +205,15 @@ export function validateStoredRow(x: unknown): Validation<StoredRow> {
   return error ? { ok: false, error } : { ok: true, value: x as StoredRow };
 }
 
-const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array || (ArrayBuffer.isView(v) && (v as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === 1);
+/**
+ * Is `v` a typed array of this kind, from any realm (a record read back from IndexedDB, or made
+ * in a page, a worker or a test DOM, is not `instanceof` this realm's class)?
+ */
+export function isTyped(v: unknown, kind: 'Uint8Array' | 'Uint32Array'): boolean {
+  return ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === `[object ${kind}]`;
+}
+
+const isBytes = (v: unknown): v is Uint8Array => isTyped(v, 'Uint8Array');
 
 /** Validate a `bodies` record (either form) and decode it to its html. */
 export function validateBody(x: unknown): Validation<StoredBody> {

@@ -35,6 +35,8 @@
  * bodies out for exports (readBatches/getMany) sanitise a raw one with the caller's `clean` or
  * refuse it (LibraryError 'pending'); restore() (Undo of a delete) writes untrusted too. So a raw
  * body is never shown nor exported as it is; until it is cleaned, its words are not found.
+ * Counts an import did not give (words, reading time, excerpt) are taken from the html as it came
+ * and marked in the row (`recount`); cleanPending counts them again from the sanitised text.
  * A Lectern JSON backup read from its bytes goes further (saveMany `pack`, SaveInput `rawBody`):
  * its file is stored once, as it is, in meta 'pack:<rev>', and each raw body as the range of
  * its JSON string literal there (PackedBody; every read turns it back into a raw body first:
@@ -78,6 +80,7 @@ import {
   SCHEMA_VERSION,
   isIsoDate,
   isPackedRef,
+  isTyped,
   normalizeTags,
   readingMinutesFor,
   toItemRow,
@@ -416,6 +419,16 @@ function prepare(input: SaveInput, now: string, untrusted = false, packSize?: nu
     urlKeys: keys.all,
     titleKey: makeTitleKey(title, source?.name),
   };
+  if (untrusted && hasContent) {
+    // counted from the html as it came: counted again from the sanitised text when it is cleaned
+    const hasWords = typeof input.words === 'number' && input.words >= 0;
+    const recount = {
+      ...(hasWords ? {} : { words: true as const }),
+      ...(typeof input.excerpt === 'string' ? {} : { excerpt: true as const }),
+      ...(hasWords || (typeof input.readingMinutes === 'number' && input.readingMinutes >= 0) ? {} : { minutes: true as const }),
+    };
+    if (Object.keys(recount).length) row.recount = recount;
+  }
   return {
     row,
     body: { html: hasContent ? html : '', ...(untrusted && hasContent ? { raw: true } : {}), ...(range ? { at: range.start, len: range.end - range.start } : {}) },
@@ -436,6 +449,15 @@ function packedRange(input: SaveInput, untrusted: boolean, packSize: number | un
     throw new LibraryError('invalid-input', 'An item given as rawBody needs words and excerpt.');
   }
   return { start: r.start, end: r.end };
+}
+
+/** `row` with the counts `recount` names taken from its sanitised text (cleanPending). */
+function recounted(row: StoredRow, recount: NonNullable<StoredRow['recount']>, text: string): StoredRow {
+  const out = { ...row };
+  if (recount.words) out.words = countWords(text);
+  if (recount.minutes) out.readingMinutes = readingMinutesFor(out.words);
+  if (recount.excerpt) out.excerpt = text.slice(0, 200);
+  return out;
 }
 
 /** The entry after re-saving `p` over `e` (see the merge rules at the top of this file). */
@@ -479,6 +501,11 @@ function merge(e: StoredRow, p: Prepared, now: string): { row: StoredRow; conten
     idKey: e.idKey,
   };
   row.idKey = identityKey({ url: row.url, source: row.source, canonicalUrl: row.canonicalUrl });
+  // the counts to redo after cleaning are those of the content kept
+  if (useNew) {
+    if (n.recount) row.recount = n.recount;
+    else delete row.recount;
+  }
   return { row, contentChanged: n.hasContent };
 }
 
@@ -1401,7 +1428,7 @@ export class Library {
     bodies = await unpackBodies(bodies, packs);
     lap('read');
     if (!take.length) return { cleaned: 0, remaining: 0, changed: [], timings };
-    const done: Array<{ id: string; tag: number; html: string; terms: string[] }> = [];
+    const done: Array<{ id: string; tag: number; html: string; terms: string[]; text: string }> = [];
     /** the raw tag of every raw body read (cleaned or damaged): a newer one written meanwhile waits on */
     const seen = new Map<string, number>();
     // no transaction is open while bodies are cleaned: let the thread's other tasks run every
@@ -1425,7 +1452,9 @@ export class Library {
       }
       lap('clean');
       const has = html.trim().length > 0;
-      done.push({ id, tag: body.raw, html: has ? html : '', terms: has ? indexTerms(`${htmlToText(html)}\n${row.value.excerpt}`) : [] });
+      const text = has ? htmlToText(html) : '';
+      const excerpt = row.value.recount?.excerpt ? text.slice(0, 200) : row.value.excerpt;
+      done.push({ id, tag: body.raw, html: has ? html : '', terms: has ? indexTerms(`${text}\n${excerpt}`) : [], text });
       lap('index');
     }
     const taken = new Set(take);
@@ -1439,7 +1468,8 @@ export class Library {
       // every taken body as it is now, asked for at once (they were read outside this transaction)
       const current = new Map(take.map((id, i) => [id, i]));
       const items = tx.objectStore('items');
-      const now = await Promise.all(take.map(async (id) => bodyOf(await items.get(id), await store.get(id))));
+      const rowsNow = await Promise.all(take.map((id) => items.get(id)));
+      const now = await Promise.all(take.map(async (id, i) => bodyOf(rowsNow[i], await store.get(id))));
       // a taken id whose body was imported again meanwhile (deleted, then a new import with the
       // same identity) waits on: that newer raw body is not the one cleaned here
       const stillRaw = (id: string) => {
@@ -1454,12 +1484,13 @@ export class Library {
       for (const d of done) {
         const b = now[current.get(d.id)!];
         if (!isRawBody(b) || b.raw !== d.tag) continue; // re-saved or deleted meanwhile
-        if (!d.html) {
-          const row = validateStoredRow(await tx.objectStore('items').get(d.id));
-          if (row.ok) {
-            await tx.objectStore('items').put({ ...row.value, hasContent: false, words: 0, readingMinutes: 0 });
-            changed.push(d.id);
-          }
+        const row = validateStoredRow(rowsNow[current.get(d.id)!]);
+        if (row.ok && (!d.html || row.value.recount)) {
+          const { recount, ...rest } = row.value;
+          const fixed: StoredRow = !d.html ? { ...rest, hasContent: false, words: 0, readingMinutes: 0 } : recounted(rest, recount!, d.text);
+          await items.put(fixed);
+          const r = row.value;
+          if (!d.html || fixed.words !== r.words || fixed.excerpt !== r.excerpt || fixed.readingMinutes !== r.readingMinutes) changed.push(d.id);
         }
         await putBody(ctx, d.id, { html: d.html }, d.terms, true);
         cleaned++;
@@ -1953,10 +1984,6 @@ export class Library {
  * Is `v` a typed array of this kind, from any realm? (Structured clones can come back built by
  * another global's constructors — fake-indexeddb under jsdom does — where `instanceof` fails.)
  */
-function isTyped(v: unknown, kind: 'Uint8Array' | 'Uint32Array'): boolean {
-  return ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === `[object ${kind}]`;
-}
-
 function applyRow(cache: Cache, id: string, raw: unknown): void {
   cache.damaged.delete(id);
   if (raw === undefined) {

@@ -168,3 +168,39 @@ describe('a pending body is never handed out as if clean (review findings)', () 
     expect(await lib.cleanPending(10, fakeClean())).toMatchObject({ cleaned: 1, remaining: 0 });
   });
 });
+
+describe('counts of an import that lacked them are taken again from the sanitised text', () => {
+  const FORM = '<p>Tide tables for the harbour today.</p><form><label>Subscribe to our newsletter for many more words here</label></form>';
+  /** stand-in sanitiser that drops forms (as DOMPurify with Lectern's config does) */
+  const dropForms = (html: string) => html.replace(/<form>.*?<\/form>/g, '');
+
+  it('words, reading time and excerpt derived from the raw html are counted again when it is cleaned; given ones are kept', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const [derived, given] = await lib.saveMany(
+      [articleInput(1, { html: FORM }), articleInput(2, { html: FORM, words: 42, excerpt: 'Given excerpt', readingMinutes: 3 })],
+      { ifExists: 'skip', untrusted: true },
+    );
+    // before cleaning: from the html as it came (the form's words included)
+    const before = await lib.get(derived.id);
+    expect(before).toMatchObject({ words: 15 });
+    expect(before!.excerpt).toContain('Subscribe');
+    const r = await lib.cleanPending(10, dropForms);
+    expect(r).toMatchObject({ cleaned: 2, remaining: 0, changed: [derived.id] });
+    const after = await lib.get(derived.id);
+    expect(after).toMatchObject({ words: 6, excerpt: 'Tide tables for the harbour today.', readingMinutes: 1 });
+    expect(after).not.toHaveProperty('recount');
+    // what the file said is kept exactly (a backup re-imported is the library it was)
+    expect(await lib.get(given.id)).toMatchObject({ words: 42, excerpt: 'Given excerpt', readingMinutes: 3 });
+    // the entry's words are found by search, the dropped form's are not
+    expect(ids(await lib.search('tide')).sort()).toEqual([derived.id, given.id].sort());
+    expect(ids(await lib.search('newsletter'))).toEqual([]);
+  });
+
+  it('saved again with counts before it was cleaned: nothing is counted again', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const [a] = await lib.saveMany([articleInput(1, { html: FORM })], { ifExists: 'skip', untrusted: true });
+    await lib.saveMany([articleInput(1, { html: '<p>Newer copy</p>', words: 99, excerpt: 'Newer' })], { ifExists: 'update', untrusted: true });
+    await lib.cleanPending(10, dropForms);
+    expect(await lib.get(a!.id)).toMatchObject({ words: 99, excerpt: 'Newer', html: '<p>Newer copy</p>' });
+  });
+});
