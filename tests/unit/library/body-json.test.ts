@@ -72,4 +72,31 @@ describe('isJsonStringUtf8', () => {
       }
     }
   });
+
+  it('agrees on long mostly-ASCII strings damaged anywhere (the four-bytes-at-a-time path and its edges)', () => {
+    const r = seededRandom(11);
+    const plain = new TextEncoder().encode('The harbour council met on Tuesday <a href=x>link</a> ~ { } [ ] 0123 DEL\x7f ');
+    const specials = [0x00, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0xc2, 0xa9, 0xe6, 0x97, 0xa5, 0xf0, 0x9f, 0x98, 0x80, 0xff];
+    for (let k = 0; k < 3000; k++) {
+      const len = 2 + Math.floor(r() * 64);
+      const b = new Uint8Array(len);
+      b[0] = 0x22;
+      b[len - 1] = 0x22;
+      for (let i = 1; i < len - 1; i++) b[i] = plain[Math.floor(r() * plain.length)]!;
+      // zero to three damaged (or special) bytes at random places, sometimes a valid escape or character
+      for (let d = Math.floor(r() * 4); d > 0; d--) {
+        const at = 1 + Math.floor(r() * (len - 2));
+        const pick = r();
+        if (pick < 0.6) b[at] = specials[Math.floor(r() * specials.length)]!;
+        else if (pick < 0.8 && at + 1 < len - 1) b.set([0x5c, 0x6e], at);
+        else if (at + 2 < len - 1) b.set([0xc3, 0xa9], at);
+      }
+      // views that do not start at offset 0 of their buffer
+      const shift = Math.floor(r() * 4);
+      const host = new Uint8Array(len + shift);
+      host.set(b, shift);
+      const view = host.subarray(shift);
+      expect(isJsonStringUtf8(view), Array.from(b).join(',')).toBe(reference(b));
+    }
+  });
 });
