@@ -56,6 +56,33 @@ function decodeEntity(body: string): string | null {
  * drops tags, comments and the content of script/style/svg…, turns block boundaries into
  * newlines and decodes common character references. Quoted attribute values may contain `>`.
  */
+/** Words in a text, as the library counts them (an article's `words`). */
+export function countWords(text: string): number {
+  let n = 0;
+  for (const _ of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)) n++;
+  return n;
+}
+
+/** What indexing a cleaned body gives: its body-index terms and, when asked, its counts. */
+export interface IndexedBody {
+  terms: string[];
+  /** countWords of its text (only when counts were asked for, else -1) */
+  words: number;
+  /** the excerpt given, or the first 200 characters of its text when none was */
+  excerpt: string;
+}
+
+/**
+ * Index one sanitised body: its text (htmlToText), the terms of text + excerpt (indexTerms), and,
+ * with `counts`, its word count; without an `excerpt`, the text's first 200 characters are it.
+ * Pure: runs where the body was cleaned or in a worker beside it (index-worker.ts).
+ */
+export function indexBody(html: string, excerpt: string | null, counts: boolean): IndexedBody {
+  const text = htmlToText(html);
+  const ex = excerpt ?? text.slice(0, 200);
+  return { terms: indexTerms(`${text}\n${ex}`), words: counts ? countWords(text) : -1, excerpt: ex };
+}
+
 export function htmlToText(html: string): string {
   const out: string[] = [];
   const n = html.length;

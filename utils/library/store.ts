@@ -99,10 +99,13 @@ import {
   SegmentSet,
   buildSegment,
   combineMatches,
+  countWords,
   htmlToText,
+  indexBody,
   indexTerms,
   mergeSegmentsAsync,
   parseQuery,
+  type IndexedBody,
   type IndexedDoc,
   type SegmentData,
 } from './search';
@@ -349,12 +352,6 @@ function httpUrl(v: unknown): string | null {
   }
 }
 
-function countWords(text: string): number {
-  let n = 0;
-  for (const _ of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)) n++;
-  return n;
-}
-
 function isoOrNow(v: unknown, now: string): string {
   return isIsoDate(v) ? new Date(v).toISOString() : now;
 }
@@ -451,14 +448,23 @@ function packedRange(input: SaveInput, untrusted: boolean, packSize: number | un
   return { start: r.start, end: r.end };
 }
 
-/** `row` with the counts `recount` names taken from its sanitised text (cleanPending). */
-function recounted(row: StoredRow, recount: NonNullable<StoredRow['recount']>, text: string): StoredRow {
+/** `row` with the counts `recount` names taken from its sanitised body (cleanPending). */
+function recounted(row: StoredRow, recount: NonNullable<StoredRow['recount']>, indexed: IndexedBody): StoredRow {
   const out = { ...row };
-  if (recount.words) out.words = countWords(text);
+  if (recount.words && indexed.words >= 0) out.words = indexed.words;
   if (recount.minutes) out.readingMinutes = readingMinutesFor(out.words);
-  if (recount.excerpt) out.excerpt = text.slice(0, 200);
+  if (recount.excerpt) out.excerpt = indexed.excerpt;
   return out;
 }
+
+/**
+ * Indexes a sanitised body for cleanPending (search.ts indexBody): `indexHere` in the calling
+ * thread, or a worker's (utils/runtime/background/dom-tasks.ts) so that indexing one body runs
+ * beside sanitising the next.
+ */
+export type Indexer = (html: string, excerpt: string | null, counts: boolean) => IndexedBody | Promise<IndexedBody>;
+export const indexHere: Indexer = (html, excerpt, counts) => indexBody(html, excerpt, counts);
+const NOT_INDEXED: IndexedBody = { terms: [], words: 0, excerpt: '' };
 
 /** The entry after re-saving `p` over `e` (see the merge rules at the top of this file). */
 function merge(e: StoredRow, p: Prepared, now: string): { row: StoredRow; contentChanged: boolean } {
@@ -1401,6 +1407,7 @@ export class Library {
   async cleanPending(
     limit: number,
     clean: (html: string, baseUrl: string) => string | Promise<string>,
+    index: Indexer = indexHere,
   ): Promise<CleanResult> {
     const timings = { read: 0, clean: 0, index: 0, write: 0 };
     let mark = performance.now();
@@ -1428,7 +1435,7 @@ export class Library {
     bodies = await unpackBodies(bodies, packs);
     lap('read');
     if (!take.length) return { cleaned: 0, remaining: 0, changed: [], timings };
-    const done: Array<{ id: string; tag: number; html: string; terms: string[]; text: string }> = [];
+    const done: Array<{ id: string; tag: number; html: string; indexed: Promise<IndexedBody> | IndexedBody }> = [];
     /** the raw tag of every raw body read (cleaned or damaged): a newer one written meanwhile waits on */
     const seen = new Map<string, number>();
     // no transaction is open while bodies are cleaned: let the thread's other tasks run every
@@ -1452,11 +1459,15 @@ export class Library {
       }
       lap('clean');
       const has = html.trim().length > 0;
-      const text = has ? htmlToText(html) : '';
-      const excerpt = row.value.recount?.excerpt ? text.slice(0, 200) : row.value.excerpt;
-      done.push({ id, tag: body.raw, html: has ? html : '', terms: has ? indexTerms(`${text}\n${excerpt}`) : [], text });
+      const recount = row.value.recount;
+      // indexed as it comes (by `index`: here, or in a worker while the next body is sanitised)
+      const indexed = has ? index(html, recount?.excerpt ? null : row.value.excerpt, !!recount?.words) : NOT_INDEXED;
+      if (indexed instanceof Promise) indexed.catch(() => undefined); // awaited below
+      done.push({ id, tag: body.raw, html: has ? html : '', indexed });
       lap('index');
     }
+    const results = await Promise.all(done.map((d) => d.indexed));
+    lap('index');
     const taken = new Set(take);
     let remaining = 0;
     let cleaned = 0;
@@ -1481,18 +1492,18 @@ export class Library {
       remaining = rest.length;
       // no body waits any more: no packed one is left to read (a raw body is pending until cleaned)
       if (!rest.length) await meta.delete(packKeys());
-      for (const d of done) {
+      for (const [k, d] of done.entries()) {
         const b = now[current.get(d.id)!];
         if (!isRawBody(b) || b.raw !== d.tag) continue; // re-saved or deleted meanwhile
         const row = validateStoredRow(rowsNow[current.get(d.id)!]);
         if (row.ok && (!d.html || row.value.recount)) {
           const { recount, ...rest } = row.value;
-          const fixed: StoredRow = !d.html ? { ...rest, hasContent: false, words: 0, readingMinutes: 0 } : recounted(rest, recount!, d.text);
+          const fixed: StoredRow = !d.html ? { ...rest, hasContent: false, words: 0, readingMinutes: 0 } : recounted(rest, recount!, results[k]!);
           await items.put(fixed);
           const r = row.value;
           if (!d.html || fixed.words !== r.words || fixed.excerpt !== r.excerpt || fixed.readingMinutes !== r.readingMinutes) changed.push(d.id);
         }
-        await putBody(ctx, d.id, { html: d.html }, d.terms, true);
+        await putBody(ctx, d.id, { html: d.html }, results[k]!.terms, true);
         cleaned++;
       }
       return [undefined, changed];

@@ -16,7 +16,8 @@ import { JsonChunkWriter } from '../../library/formats/json';
 import { ymd } from '../../library/formats/util';
 import { bytesToBase64 } from '../../library/formats/util';
 import type { ExportFormat } from '../../library/formats/types';
-import type { CleanResult, Cleaner, Library } from '../../library/store';
+import type { IndexedBody } from '../../library/search';
+import { indexHere, type CleanResult, type Cleaner, type Indexer, type Library } from '../../library/store';
 
 export type DomTask =
   /**
@@ -46,6 +47,50 @@ export type DomTaskResult =
 
 /** DOMPurify in this context's window: what a pending imported body goes through (cleaning, exports). */
 const sanitizeHere: Cleaner = (html, baseUrl) => sanitizeHtml(html, baseUrl, window);
+
+/** The indexing worker (utils/library/index-worker.ts); null once it could not be used. */
+let worker: Worker | null | undefined;
+const waiting = new Map<number, { resolve: (r: IndexedBody) => void; reject: (e: Error) => void }>();
+let nextId = 1;
+
+function indexWorker(): Worker | null {
+  if (worker !== undefined) return worker;
+  try {
+    worker = typeof Worker === 'function' ? new Worker(new URL('../../library/index-worker.ts', import.meta.url), { type: 'module' }) : null;
+  } catch {
+    worker = null;
+  }
+  if (!worker) return null;
+  worker.onmessage = (e: MessageEvent<{ id: number; result?: IndexedBody; error?: string }>) => {
+    const w = waiting.get(e.data.id);
+    waiting.delete(e.data.id);
+    if (e.data.result) w?.resolve(e.data.result);
+    else w?.reject(new Error(e.data.error ?? 'indexing failed'));
+  };
+  // a worker that cannot start or breaks: every body it holds is indexed here instead, and so are the next
+  worker.onerror = (e) => {
+    e.preventDefault?.();
+    worker?.terminate();
+    worker = null;
+    for (const w of waiting.values()) w.reject(new Error('the indexing worker stopped'));
+    waiting.clear();
+  };
+  return worker;
+}
+
+/**
+ * cleanPending's Indexer: each body goes to the indexing worker as soon as it is sanitised (the
+ * next one is sanitised meanwhile, on another core); here when there is no worker or it failed.
+ */
+const indexBeside: Indexer = (html, excerpt, counts) => {
+  const w = indexWorker();
+  if (!w) return indexHere(html, excerpt, counts);
+  const id = nextId++;
+  return new Promise<IndexedBody>((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    w.postMessage({ id, html, excerpt, counts });
+  }).catch(() => indexHere(html, excerpt, counts));
+};
 
 /** Run one DOM-needing step in this context (which must have a DOM). */
 export async function runDomTask(task: DomTask, library: () => Library): Promise<DomTaskResult> {
@@ -119,7 +164,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
       return { ...head, ...('text' in file ? { text: file.text } : { base64: bytesToBase64(file.bytes) }) };
     }
     case 'clean': {
-      const r = await library().cleanPending(task.limit, sanitizeHere);
+      const r = await library().cleanPending(task.limit, sanitizeHere, indexBeside);
       return { kind: 'clean', ...r };
     }
     case 'revoke':
