@@ -173,7 +173,7 @@ async function main(): Promise<void> {
             data: { format: f, download: true },
           });
           return { ...res, ms: performance.now() - a };
-        }, format)) as HookResult & { ms: number; downloadId?: number; timings?: { read: number; write: number; blob: number } };
+        }, format)) as HookResult & { ms: number; downloadId?: number; timings?: { read: number; write: number; blob: number; task?: number; download?: number } };
         if (!r.ok) throw new Error(`${format}: ${JSON.stringify(r).slice(0, 300)}`);
         const worker = await findWorker(ctx);
         let d: { state: string; filename: string; fileSize: number; error?: string } | null = null;
@@ -198,7 +198,9 @@ async function main(): Promise<void> {
         onDisk.push(disk);
         peak = Math.max(peak, max);
         extra = Math.max(extra, max - idle);
-        const tm = r.timings ? ` [read ${fmtMs(r.timings.read)}, write ${fmtMs(r.timings.write)}, blob ${fmtMs(r.timings.blob)} ms]` : '';
+        const tm = r.timings
+          ? ` [read ${fmtMs(r.timings.read)}, write ${fmtMs(r.timings.write)}, blob ${fmtMs(r.timings.blob)} ms; background: waited ${fmtMs(r.timings.task ?? NaN)} ms for the file, ${fmtMs(r.timings.download ?? NaN)} ms for downloads.download]`
+          : '';
         console.log(`  ${format} run ${run + 1}: started ${fmtMs(r.ms)} ms${tm}, on disk ${fmtMs(disk)} ms, ${(size / MB).toFixed(1)} MB, memory peak ${max.toFixed(0)} MB (+${(max - idle).toFixed(0)})`);
       }
       const med = percentile(onDisk, 50);

@@ -94,8 +94,12 @@ export type ExportLibraryResult =
           downloadId: number;
           text?: undefined;
           base64?: undefined;
-          /** where the time went (ms): reading the library, writing the file, making the Blob (bench:export) */
-          timings?: { read: number; write: number; blob: number };
+          /**
+           * where the time went (ms): reading the library, writing the file, making the Blob (in
+           * the DOM context); the background's whole wait for that step, and for the downloads API
+           * to start the download (bench:export)
+           */
+          timings?: { read: number; write: number; blob: number; task?: number; download?: number };
         }
     ))
   | Failure;

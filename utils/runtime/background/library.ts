@@ -269,6 +269,7 @@ export async function exportSaved(options: {
     if (!ids && options.filter) ids = (await lib.list({ filter: options.filter })).items.map((i) => i.id);
     const download = !!options.download;
     let out: { filename: string; mimeType: string; text?: string; base64?: string; blobUrl?: string; timings?: { read: number; write: number; blob: number } };
+    const t0 = performance.now();
     if (download || DOM_EXPORTS.includes(format)) {
       const r = await withDom({ kind: 'export', format, ids, blob: download }, getLibrary);
       if (r.kind !== 'export') throw new Error('unexpected answer');
@@ -291,7 +292,10 @@ export async function exportSaved(options: {
     if (download) {
       if (!out.blobUrl) throw new Error('The export file could not be prepared for download.');
       // (timings: where the time went, for bench:export; not part of the contract)
-      return { ...base, downloadId: await startDownload(out.blobUrl, out.filename), ...(out.timings ? { timings: out.timings } : {}) };
+      const t1 = performance.now();
+      const downloadId = await startDownload(out.blobUrl, out.filename);
+      const spent = { task: t1 - t0, download: performance.now() - t1 };
+      return { ...base, downloadId, ...(out.timings ? { timings: { ...out.timings, ...spent } } : {}) };
     }
     return out.base64 !== undefined ? { ...base, base64: out.base64 } : { ...base, text: out.text ?? '' };
   } catch (e) {
