@@ -26,6 +26,7 @@ describe("'auto' import detects the format from the content", () => {
       expect(r.items.length).toBeGreaterThan(0);
       // the import panel hands every file over as bytes: a text file holding a zip's base64 too
       expect(ok(parseImport('auto', new TextEncoder().encode(asString))).format).toBe(format);
+      if (file.endsWith('.zip')) expect(ok(parseImport(format as 'pocket-zip', new TextEncoder().encode(asString))).items.length).toBe(r.items.length);
     });
   }
 

@@ -233,6 +233,8 @@ export function bytesToBase64(b: Uint8Array): string {
 export function zipInput(data: string | Uint8Array): { ok: true; bytes: Uint8Array } | Failure {
   if (isBytes(data)) {
     if (data.length === 0) return EMPTY_FILE();
+    // a text file holding the zip as base64 (what a string would be): read as that string
+    if (!isZipBytes(data) && isBase64Text(data)) return zipInput(new TextDecoder().decode(data));
     return { ok: true, bytes: data };
   }
   const s = data.trim();
@@ -247,6 +249,16 @@ export function zipInput(data: string | Uint8Array): { ok: true; bytes: Uint8Arr
     }
   }
   return failure('impErrNotZipText', [], 'not a zip file: expected the zip itself (bytes or base64), got text');
+}
+
+/** Only base64 characters and whitespace (ASCII bytes). */
+function isBase64Text(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x3d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+    if (!ok) return false;
+  }
+  return true;
 }
 
 export const EMPTY_FILE = (): Failure => failure('impErrEmptyFile', [], 'empty file');
