@@ -11,33 +11,18 @@ import { parseImport } from '../../../../utils/library/formats/import';
 import type { ImportedItem, ImportResult } from '../../../../utils/library/formats/types';
 import { toText } from '../../../../utils/library/formats/util';
 import { isJsonStringUtf8 } from '../../../../utils/library/schema';
+import { seededRandom } from '../../../../bench/score';
+import { concat as concatChunks } from '../../formats/helpers';
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the benches' deterministic PRNG) */
+const rng = seededRandom;
 type R = () => number;
 const pick = <T,>(r: R, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const chance = (r: R, p: number) => r() < p;
 
 const enc = new TextEncoder();
 const utf8 = (s: string) => enc.encode(s);
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const concat = (...parts: Uint8Array[]): Uint8Array<ArrayBuffer> => concatChunks(parts) as Uint8Array<ArrayBuffer>;
 
 /** Pieces of text: ASCII markup with quotes and backslashes, accents, CJK, RTL, astral, controls, separators, marker look-alikes. */
 const PIECES = [
