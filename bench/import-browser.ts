@@ -26,8 +26,10 @@
  *    (importWritten; libraryStats polls);
  *  - background: its `lectern:import:clean` measure (the drain: sanitise + index every pending
  *    body) and `clean-read|clean-sanitise|clean-index|clean-write` (where the drain's time went
- *    in the DOM context, summed over its batches), and the wall clock until
- *    libraryStats.pending is 0.
+ *    in the DOM context, summed over its batches; clean-index is what indexing added on the
+ *    document's thread: with the indexing worker, only the wait for its last answers), and the
+ *    wall clock until libraryStats.pending is 0. The chosen file is deleted as soon as "Imported"
+ *    shows (the library keeps its own copy), and every article must come out whole after cleaning.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
     console.log('then: sanitised + indexed (all pending)', ms(drained - resultAt), `(the background's drain: ${ms(bg.clean)})`);
     console.log(
       '  in the DOM context, summed over batches',
-      `read ${ms(bg['clean-read'])}, DOMPurify ${ms(bg['clean-sanitise'])}, text + index terms ${ms(bg['clean-index'])}, write ${ms(bg['clean-write'])}`,
+      `read ${ms(bg['clean-read'])}, DOMPurify ${ms(bg['clean-sanitise'])}, indexing (what the worker beside it did not hide) ${ms(bg['clean-index'])}, write ${ms(bg['clean-write'])}`,
     );
     console.log(`  the library page's thread meanwhile: a 20 ms timer late by ${stall.max.toFixed(0)} ms at most (p99 ${stall.p99.toFixed(0)} ms; ${stall.over50} of ${stall.n} ticks over 50 ms)`);
     // (offscreen tasks go over a port of their own since 2026-11-29; before, runtime.sendMessage
