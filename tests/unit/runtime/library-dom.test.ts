@@ -151,7 +151,7 @@ describe('DOM-needing library steps with a DOM in the background (Firefox)', () 
       filename: expect.stringMatching(/\.epub$/),
       mimeType: 'application/epub+zip',
       downloadId: 31,
-      timings: { read: expect.any(Number), write: expect.any(Number), blob: expect.any(Number) },
+      timings: { read: expect.any(Number), write: expect.any(Number), blob: expect.any(Number), task: expect.any(Number), download: expect.any(Number) },
     });
     expect(download).toHaveBeenCalledWith({ url: 'blob:lectern/1', filename: (r as { filename: string }).filename, saveAs: false });
     expect(created[0].type).toBe('application/epub+zip');
