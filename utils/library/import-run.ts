@@ -58,29 +58,14 @@ function asBytes(v: unknown): Uint8Array | null {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** Identity lookups, LOOKUPS_IN_FLIGHT read transactions at a time (one by one took ~1 ms each). */
-const LOOKUPS_IN_FLIGHT = 32;
-
-async function findAll(lib: Library, items: SaveInput[]): Promise<boolean[]> {
-  const found = new Array<boolean>(items.length).fill(false);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      found[i] = !!(await lib.findSaved(items[i]));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(LOOKUPS_IN_FLIGHT, items.length) }, worker));
-  return found;
-}
-
 /** What importing `parsed` into `lib` would do, without writing anything. */
 export async function previewImport(lib: Library, parsed: ParsedImport): Promise<ImportPreview> {
   let existing = 0;
   const seen = new Set<string>();
   // an empty library has none of them (the first import of a big file: no 10,000 lookups)
   const empty = (await lib.list({ limit: 1 })).total === 0;
-  const found = empty ? null : await findAll(lib, parsed.items as SaveInput[]);
+  // otherwise every entry is looked up at once (one read of the library's rows)
+  const found = empty ? null : (await lib.findSavedMany(parsed.items as SaveInput[])).map((row) => row !== null);
   parsed.items.forEach((item, i) => {
     if (found?.[i]) existing++;
     else seen.add(item.source?.url ?? item.url);

@@ -74,3 +74,20 @@ describe('saveMany in bulk (in-memory matching) decides exactly as per-item look
     expect((await lib.list()).total).toBe(new Set(r.map((x) => x.id)).size);
   });
 });
+
+describe('findSavedMany (an import preview) answers exactly as findSaved does for each', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`seed ${seed}: in memory (bulk) and by index (few) both equal findSaved one by one`, async () => {
+      const lib = new Library({ indexedDB: new IDBFactory(), now: NOW, autoCompact: false });
+      for (const input of randomInputs(seed, 60)) await lib.save(input);
+      const file = randomInputs(seed + 1, 200);
+      const one = await Promise.all(file.map((x) => lib.findSaved(x)));
+      expect(await lib.findSavedMany(file)).toEqual(one);
+      // fewer than BULK_MIN: the per-item path, same answers
+      expect(await lib.findSavedMany(file.slice(0, BULK_MIN - 1))).toEqual(one.slice(0, BULK_MIN - 1));
+      // the comparison means something: some are found, some are not
+      expect(one.some((r) => r !== null)).toBe(true);
+      expect(one.some((r) => r === null)).toBe(true);
+    });
+  }
+});
