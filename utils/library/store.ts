@@ -448,6 +448,17 @@ function packedRange(input: SaveInput, untrusted: boolean, packSize: number | un
   return { start: r.start, end: r.end };
 }
 
+/**
+ * An entry's row once its raw body is cleaned (cleanPending writes it; an export that cleans a
+ * body on the way shows it): nothing left → a link (no content, no counts, and no excerpt when it
+ * came from that html); else the counts `recount` names taken from the sanitised body.
+ */
+function afterCleaning(row: StoredRow, hasHtml: boolean, indexed: IndexedBody | null): StoredRow {
+  const { recount, ...rest } = row;
+  if (!hasHtml) return { ...rest, hasContent: false, words: 0, readingMinutes: 0, ...(recount?.excerpt ? { excerpt: '' } : {}) };
+  return recount && indexed ? recounted(rest, recount, indexed) : rest;
+}
+
 /** `row` with the counts `recount` names taken from its sanitised body (cleanPending). */
 function recounted(row: StoredRow, recount: NonNullable<StoredRow['recount']>, indexed: IndexedBody): StoredRow {
   const out = { ...row };
@@ -770,7 +781,12 @@ function cleanRaw(body: RawBody, baseUrl: string, clean: Cleaner | undefined): u
   } catch {
     html = '';
   }
-  return { id: body.id, json: encodeBodyJson(html) } satisfies StoredBodyJson;
+  return { id: body.id, json: encodeBodyJson(html), cleaned: html } satisfies StoredBodyJson & { cleaned: string };
+}
+
+/** A body cleanRaw sanitised on the way: its html, else null. */
+function cleanedOnTheWay(b: unknown): string | null {
+  return b && typeof b === 'object' && typeof (b as { cleaned?: unknown }).cleaned === 'string' ? (b as { cleaned: string }).cleaned : null;
 }
 
 /** meta 'pending' → its ids (anything else: none). */
@@ -1497,8 +1513,7 @@ export class Library {
         if (!isRawBody(b) || b.raw !== d.tag) continue; // re-saved or deleted meanwhile
         const row = validateStoredRow(rowsNow[current.get(d.id)!]);
         if (row.ok && (!d.html || row.value.recount)) {
-          const { recount, ...rest } = row.value;
-          const fixed: StoredRow = !d.html ? { ...rest, hasContent: false, words: 0, readingMinutes: 0 } : recounted(rest, recount!, results[k]!);
+          const fixed = afterCleaning(row.value, !!d.html, results[k]!);
           await items.put(fixed);
           const r = row.value;
           if (!d.html || fixed.words !== r.words || fixed.excerpt !== r.excerpt || fixed.readingMinutes !== r.readingMinutes) changed.push(d.id);
@@ -1655,6 +1670,14 @@ export class Library {
       const got = await pending.shift()!;
       fill();
       const bodies = (await stillSaved(part, got)).map((b, i) => (isRawBody(b) ? cleanRaw(b, part[i].url, options.clean) : b));
+      /** the row as it will be once cleaned, for a body cleaned on the way (its counts, or a link) */
+      const rowOf = (r: ItemRow, b: unknown): ItemRow => {
+        const html = cleanedOnTheWay(b);
+        if (html === null) return r;
+        const has = html.trim().length > 0;
+        const recount = (r as StoredRow).recount;
+        return afterCleaning(r as StoredRow, has, has && recount ? indexBody(html, recount.excerpt ? null : r.excerpt, !!recount.words) : null);
+      };
       const items: SavedItem[] = [];
       const damaged: DamagedRecord[] = start === 0 ? first : [];
       if (options.bodyAs === 'json') {
@@ -1665,7 +1688,7 @@ export class Library {
           if (raw === GONE) return;
           const b = raw === undefined ? null : validateBodyJson(raw);
           if (b && !b.ok) return void damaged.push({ id: r.id, error: b.error, store: 'bodies' });
-          items.push({ ...toItemRow(r), html: '' });
+          items.push({ ...toItemRow(rowOf(r, raw)), html: '' });
           json.push(!b ? EMPTY_JSON_STRING : 'json' in b.value ? b.value.json : encodeBodyJson(b.value.html));
         });
         yield { items, damaged, json };
@@ -1675,7 +1698,7 @@ export class Library {
           if (raw === GONE) return;
           if (raw === undefined) return void items.push({ ...toItemRow(r), html: '' });
           const b = validateBody(raw);
-          if (b.ok) items.push({ ...toItemRow(r), html: b.value.html });
+          if (b.ok) items.push({ ...toItemRow(rowOf(r, raw)), html: b.value.html });
           else damaged.push({ id: r.id, error: b.error, store: 'bodies' });
         });
         yield { items, damaged };

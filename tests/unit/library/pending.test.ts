@@ -171,7 +171,7 @@ describe('a pending body is never handed out as if clean (review findings)', () 
 
 describe('counts of an import that lacked them are taken again from the sanitised text', () => {
   const FORM = '<p>Tide tables for the harbour today.</p><form><label>Subscribe to our newsletter for many more words here</label></form>';
-  /** stand-in sanitiser that drops forms (as DOMPurify with Lectern's config does) */
+  /** stand-in sanitiser that drops a form with its text (the real one drops, e.g., a <video> with its fallback text) */
   const dropForms = (html: string) => html.replace(/<form>.*?<\/form>/g, '');
 
   it('words, reading time and excerpt derived from the raw html are counted again when it is cleaned; given ones are kept', async () => {
@@ -202,5 +202,18 @@ describe('counts of an import that lacked them are taken again from the sanitise
     await lib.saveMany([articleInput(1, { html: '<p>Newer copy</p>', words: 99, excerpt: 'Newer' })], { ifExists: 'update', untrusted: true });
     await lib.cleanPending(10, dropForms);
     expect(await lib.get(a!.id)).toMatchObject({ words: 99, excerpt: 'Newer', html: '<p>Newer copy</p>' });
+  });
+
+  it('a body the sanitiser leaves nothing of: a link, and the excerpt that came from that html goes too', async () => {
+    const { lib } = freshLibrary({ now: tickingClock() });
+    const [derived, given] = await lib.saveMany(
+      [articleInput(1, { html: '<form>Subscribe to watch</form>' }), articleInput(2, { html: '<form>Subscribe</form>', words: 3, excerpt: 'Given excerpt' })],
+      { ifExists: 'skip', untrusted: true },
+    );
+    expect((await lib.get(derived.id))!.excerpt).toBe('Subscribe to watch');
+    expect(await lib.cleanPending(10, dropForms)).toMatchObject({ cleaned: 2, remaining: 0 });
+    expect(await lib.get(derived.id)).toMatchObject({ hasContent: false, words: 0, readingMinutes: 0, excerpt: '', html: '' });
+    // an excerpt the file gave is the file's: kept
+    expect(await lib.get(given.id)).toMatchObject({ hasContent: false, words: 0, excerpt: 'Given excerpt', html: '' });
   });
 });

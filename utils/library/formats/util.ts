@@ -233,8 +233,9 @@ export function bytesToBase64(b: Uint8Array): string {
 export function zipInput(data: string | Uint8Array): { ok: true; bytes: Uint8Array } | Failure {
   if (isBytes(data)) {
     if (data.length === 0) return EMPTY_FILE();
-    // a text file holding the zip as base64 (what a string would be): read as that string
-    if (!isZipBytes(data) && isBase64Text(data)) return zipInput(new TextDecoder().decode(data));
+    // a text file holding the zip as base64 (what a string would be; a UTF-8 BOM before it too): read as that string
+    const text = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? data.subarray(3) : data;
+    if (!isZipBytes(data) && isBase64Text(text)) return zipInput(new TextDecoder().decode(text));
     return { ok: true, bytes: data };
   }
   const s = data.trim();

@@ -50,6 +50,12 @@ const sanitizeHere: Cleaner = (html, baseUrl) => sanitizeHtml(html, baseUrl, win
 
 /** The indexing worker (utils/library/index-worker.ts); null once it could not be used. */
 let worker: Worker | null | undefined;
+/**
+ * `timeoutMs`: a body the worker has not indexed after this long (it indexes one in ~2 ms) — the
+ * worker is taken for hung, stopped, and this and every later body are indexed here: cleaning
+ * never waits forever. (Tests shorten it.)
+ */
+export const indexing = { timeoutMs: 30_000 };
 const waiting = new Map<number, { resolve: (r: IndexedBody) => void; reject: (e: Error) => void }>();
 let nextId = 1;
 
@@ -70,12 +76,16 @@ function indexWorker(): Worker | null {
   // a worker that cannot start or breaks: every body it holds is indexed here instead, and so are the next
   worker.onerror = (e) => {
     e.preventDefault?.();
-    worker?.terminate();
-    worker = null;
-    for (const w of waiting.values()) w.reject(new Error('the indexing worker stopped'));
-    waiting.clear();
+    giveUp('the indexing worker stopped');
   };
   return worker;
+}
+
+function giveUp(why: string): void {
+  worker?.terminate();
+  worker = null;
+  for (const w of waiting.values()) w.reject(new Error(why));
+  waiting.clear();
 }
 
 /**
@@ -87,7 +97,14 @@ const indexBeside: Indexer = (html, excerpt, counts) => {
   if (!w) return indexHere(html, excerpt, counts);
   const id = nextId++;
   return new Promise<IndexedBody>((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
+    const timer = setTimeout(() => {
+      if (waiting.has(id) && worker === w) giveUp('the indexing worker did not answer');
+    }, indexing.timeoutMs);
+    const done = () => clearTimeout(timer);
+    waiting.set(id, {
+      resolve: (r) => (done(), resolve(r)),
+      reject: (e) => (done(), reject(e)),
+    });
     w.postMessage({ id, html, excerpt, counts });
   }).catch(() => indexHere(html, excerpt, counts));
 };
