@@ -700,13 +700,13 @@ async function packsFor(meta: { get(key: string): Promise<unknown> }, bodies: re
   await Promise.all(
     [...revs].map(async (rev) => {
       const v = await meta.get(packKey(rev));
-      out.set(rev, v instanceof Blob || isBlobLike(v) ? (v as Blob) : null);
+      out.set(rev, isBlobLike(v) ? (v as Blob) : null);
     }),
   );
   return out;
 }
 
-/** a Blob from another realm (tests) or a File */
+/** a Blob or File, from this realm or another (tests) */
 function isBlobLike(v: unknown): boolean {
   return !!v && typeof v === 'object' && typeof (v as Blob).slice === 'function' && typeof (v as Blob).size === 'number';
 }
@@ -775,13 +775,23 @@ function cleanRaw(body: RawBody, baseUrl: string, clean: Cleaner | undefined): u
   const v = validateBody(body);
   if (!v.ok) return body;
   if (!clean) throw new LibraryError('pending', 'Some imported articles are still being prepared (sanitised); try again in a moment.');
-  let html = '';
-  try {
-    html = clean(v.value.html, baseUrl);
-  } catch {
-    html = '';
-  }
+  const html = cleanOrNothing(clean, v.value.html, baseUrl);
   return { id: body.id, json: encodeBodyJson(html), cleaned: html } satisfies StoredBodyJson & { cleaned: string };
+}
+
+/**
+ * `clean(html, baseUrl)`, or '' when it throws (or its promise rejects): a body that cannot be
+ * sanitised keeps nothing of it (cleanPending, and exports that clean on the way).
+ */
+function cleanOrNothing(clean: Cleaner, html: string, baseUrl: string): string;
+function cleanOrNothing(clean: (html: string, baseUrl: string) => string | Promise<string>, html: string, baseUrl: string): string | Promise<string>;
+function cleanOrNothing(clean: (html: string, baseUrl: string) => string | Promise<string>, html: string, baseUrl: string): string | Promise<string> {
+  try {
+    const out = clean(html, baseUrl);
+    return typeof out === 'string' ? out : out.catch(() => '');
+  } catch {
+    return '';
+  }
 }
 
 /** A body cleanRaw sanitised on the way: its html, else null. */
@@ -1283,8 +1293,7 @@ export class Library {
     return this.write(async (ctx) => {
       ctx.pack = options.pack;
       const out: SaveManyResult[] = [];
-      // many items: the identity indexes are read once into memory instead of ~4 requests each
-      const find = prepared.length >= this.bulkFrom ? await MemoryFinder.load(ctx.tx) : storeFinder(ctx.tx);
+      const find = await this.finderFor(ctx.tx, prepared.length);
       for (const p of prepared) {
         const r = await saveInTx(ctx, p, now, options.ifExists ?? 'update', find);
         out.push({ id: r.id, updated: r.updated, skipped: r.skipped });
@@ -1467,12 +1476,7 @@ export class Library {
       if (isRawBody(body)) seen.set(id, body.raw);
       const raw = isRawBody(body) ? validateBody(body) : null;
       if (!raw?.ok || !row.ok || !isRawBody(body)) continue; // deleted, replaced, or damaged (reported by reads; it stops waiting)
-      let html = '';
-      try {
-        html = await clean(raw.value.html, row.value.url);
-      } catch {
-        html = ''; // cannot be sanitised: nothing of it is kept
-      }
+      const html = await cleanOrNothing(clean, raw.value.html, row.value.url);
       lap('clean');
       const has = html.trim().length > 0;
       const recount = row.value.recount;
@@ -1558,6 +1562,14 @@ export class Library {
   }
 
   /**
+   * Where `count` entries are looked up in `tx`: from `bulkFrom` on, the identity indexes are read
+   * once into memory (MemoryFinder) instead of ~4 requests each (saveMany, findSavedMany).
+   */
+  private async finderFor(tx: AnyTx, count: number): Promise<Finder> {
+    return count >= this.bulkFrom ? MemoryFinder.load(tx) : storeFinder(tx);
+  }
+
+  /**
    * findSaved for many inputs at once (an import's preview): from `bulkFrom` (BULK_MIN) inputs
    * on, the items store is read once and matched in memory (MemoryFinder, as saveMany does)
    * instead of several index requests each. The same answers as findSaved, in input order.
@@ -1569,7 +1581,7 @@ export class Library {
     const db = await this.db();
     try {
       const tx = db.transaction(['items'], 'readonly') as unknown as AnyTx;
-      const find = prepared.length >= this.bulkFrom ? await MemoryFinder.load(tx) : storeFinder(tx);
+      const find = await this.finderFor(tx, prepared.length);
       const out: Array<ItemRow | null> = [];
       for (const p of prepared) {
         const row = await findMatch(find, p);
