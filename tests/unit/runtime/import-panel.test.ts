@@ -159,6 +159,16 @@ afterEach(async () => {
   await new Promise((r) => setTimeout(r, 60));
 });
 
+/** Preview `file`, then press Import while the library refuses every write; resolves once the panel shows the failure. */
+async function importWhileWritesFail(file: File): Promise<void> {
+  await render();
+  await choose(file);
+  await until('the preview', () => !!byId('import-preview'));
+  vi.spyOn(pageLibrary(), 'saveMany').mockRejectedValue(new Error('The library could not be written: disk full.'));
+  await press('import-confirm');
+  await until('the error', () => !!byId('import-failed'));
+}
+
 describe('import panel: the page reads, parses and writes the file itself', () => {
   it('a big file: read with a progress bar, previewed, imported without being read or sent again; then sanitised', async () => {
     const json = bigBackup(24, 600_000, (i, body) =>
@@ -350,12 +360,7 @@ describe('import panel: the page reads, parses and writes the file itself', () =
   });
 
   it('a write that fails shows the error and writes nothing', async () => {
-    await render();
-    await choose(new File([bigBackup(3, 100)], 'three.json'));
-    await until('the preview', () => !!byId('import-preview'));
-    vi.spyOn(pageLibrary(), 'saveMany').mockRejectedValue(new Error('The library could not be written: disk full.'));
-    await press('import-confirm');
-    await until('the error', () => !!byId('import-failed'));
+    await importWhileWritesFail(new File([bigBackup(3, 100)], 'three.json'));
     expect(byId('import-failed')?.textContent).toBe('Could not import: The library could not be written: disk full.');
     expect(await total()).toBe(0);
     expect(of('importWritten')).toHaveLength(0);
@@ -453,12 +458,7 @@ describe('import panel: what goes wrong with a file is said in the UI language',
 
   it('an error from elsewhere (the library write) stays as it is, in the translated frame', async () => {
     mockOtherLanguage();
-    await render();
-    await choose(new File([bigBackup(2, 100)], 'two.json'));
-    await until('the preview', () => !!byId('import-preview'));
-    vi.spyOn(pageLibrary(), 'saveMany').mockRejectedValue(new Error('The library could not be written: disk full.'));
-    await press('import-confirm');
-    await until('the error', () => !!byId('import-failed'));
+    await importWhileWritesFail(new File([bigBackup(2, 100)], 'two.json'));
     expect(byId('import-failed')?.textContent).toBe('Import fehlgeschlagen: The library could not be written: disk full.');
   });
 });
