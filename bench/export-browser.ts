@@ -44,6 +44,35 @@ const FORMATS = arg('formats', 'json,csv,bookmarks,markdown,epub').split(',');
 const TARGET_MS: Record<string, number> = { json: 2000 };
 
 type HookResult = { ok: boolean; [k: string]: unknown };
+/** JSON backups measured after changing the library (after the `--runs` unchanged ones) */
+const CHANGED_RUNS = Number(arg('changed-runs', '2'));
+
+/**
+ * What a user does between two backups (through the same messages as the library page): tags 20
+ * articles spread over the library (up to 20 of its 40 parts to write again), marks the 10 newest
+ * read, saves 5 new articles (an import of 5; waits until they are cleaned). Deterministic per run.
+ */
+async function changeLibrary(page: import('playwright-core').Page, hook: (m: string, ...a: unknown[]) => Promise<HookResult>, run: number): Promise<string> {
+  const list = (await hook('listSaved')).items as Array<{ id: string }>;
+  const spread = Array.from({ length: 20 }, (_, k) => list[Math.floor(((k + 0.5) * list.length) / 20 + run) % list.length]!.id);
+  const send = (type: string, data: unknown) =>
+    page.evaluate(
+      ([t, d]) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<HookResult> } } }).chrome.runtime.sendMessage({ lectern: 1, type: t, data: d }),
+      [type, data] as const,
+    );
+  const tag = await send('updateSaved', { ids: spread, patch: { tags: [`bench-run-${run}`] } });
+  const read = await send('updateSaved', { ids: list.slice(0, 10).map((i) => i.id), patch: { read: true } });
+  const items = Array.from({ length: 5 }, (_, k) => makeArticle(N + run * 5 + k, N, { seed: SEED + 1, targetBytes: SIZE }));
+  const imp = await hook('importLibrary', 'json', JSON.stringify({ format: 'lectern', version: 1, exportedAt: new Date().toISOString(), items }));
+  if (!tag.ok || !read.ok || !imp.ok) throw new Error(`changes failed: ${JSON.stringify([tag, read, imp]).slice(0, 300)}`);
+  for (let waited = 0; ; waited += 200) {
+    const stats = await send('libraryStats', {});
+    if ((stats as { pending?: number }).pending === 0) break;
+    if (waited > 60_000) throw new Error('the imported articles were not cleaned within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return 'tagged 20 spread over the library, 10 newest marked read, 5 new imported and cleaned';
+}
 const MB = 1024 * 1024;
 const PAGE = 4096; // bytes per page in /proc/<pid>/statm
 
@@ -159,7 +188,12 @@ async function main(): Promise<void> {
       let peak = 0;
       let extra = 0;
       const runs = format === 'markdown' || format === 'epub' ? RUNS_DOM : RUNS;
-      for (let run = 0; run < runs; run++) {
+      // JSON: the first backup writes every part; the next ones, unchanged or after changes, reuse them
+      const changedRuns = format === 'json' ? CHANGED_RUNS : 0;
+      const changedOnDisk: number[] = [];
+      for (let run = 0; run < runs + changedRuns; run++) {
+        const afterChanges = run >= runs;
+        if (afterChanges) console.log(`  changes before ${format} run ${run + 1}: ${await changeLibrary(page, hook, run)}`);
         await new Promise((r) => setTimeout(r, 1500));
         const idle = treeRssMB(profile);
         let max = idle;
@@ -173,7 +207,7 @@ async function main(): Promise<void> {
             data: { format: f, download: true },
           });
           return { ...res, ms: performance.now() - a };
-        }, format)) as HookResult & { ms: number; downloadId?: number; timings?: { read: number; write: number; blob: number; task?: number; download?: number } };
+        }, format)) as HookResult & { ms: number; downloadId?: number; timings?: { read: number; write: number; blob: number; task?: number; download?: number; kept?: number; built?: number } };
         if (!r.ok) throw new Error(`${format}: ${JSON.stringify(r).slice(0, 300)}`);
         const worker = await findWorker(ctx);
         let d: { state: string; filename: string; fileSize: number; error?: string } | null = null;
@@ -189,19 +223,30 @@ async function main(): Promise<void> {
         clearInterval(sampler);
         if (!d || d.state !== 'complete') throw new Error(`${format}: download ${JSON.stringify(d)}`);
         size = fs.statSync(d.filename).size;
-        if (format === 'json' && run === 0) {
-          const doc = JSON.parse(fs.readFileSync(d.filename, 'utf8')) as { items: unknown[] };
-          if (doc.items.length !== N) throw new Error(`json: ${doc.items.length} items in the file, expected ${N}`);
+        if (format === 'json') {
+          // every backup is checked: the item count, and the changes made before it are in it
+          const doc = JSON.parse(fs.readFileSync(d.filename, 'utf8')) as { items: Array<{ url: string; tags: string[] }> };
+          const want = (await hook('listSaved')).items as Array<{ url: string; tags: string[] }>;
+          if (doc.items.length !== want.length) throw new Error(`json: ${doc.items.length} items in the file, the library has ${want.length}`);
+          const tagsOf = new Map(doc.items.map((i) => [i.url, i.tags.join('|')]));
+          const wrong = want.filter((i) => tagsOf.get(i.url) !== i.tags.join('|'));
+          if (wrong.length) throw new Error(`json: ${wrong.length} items differ from the library (first: ${wrong[0]!.url})`);
         }
         fs.rmSync(d.filename, { force: true });
-        started.push(r.ms);
-        onDisk.push(disk);
+        if (afterChanges) changedOnDisk.push(disk);
+        else {
+          started.push(r.ms);
+          onDisk.push(disk);
+        }
         peak = Math.max(peak, max);
         extra = Math.max(extra, max - idle);
         const tm = r.timings
-          ? ` [read ${fmtMs(r.timings.read)}, write ${fmtMs(r.timings.write)}, blob ${fmtMs(r.timings.blob)} ms; background: waited ${fmtMs(r.timings.task ?? NaN)} ms for the file, ${fmtMs(r.timings.download ?? NaN)} ms for downloads.download]`
+          ? ` [${r.timings.kept !== undefined ? `parts kept ${r.timings.kept}, written ${r.timings.built}; ` : ''}read ${fmtMs(r.timings.read)}, write ${fmtMs(r.timings.write)}, blob ${fmtMs(r.timings.blob)} ms; background: waited ${fmtMs(r.timings.task ?? NaN)} ms for the file, ${fmtMs(r.timings.download ?? NaN)} ms for downloads.download]`
           : '';
         console.log(`  ${format} run ${run + 1}: started ${fmtMs(r.ms)} ms${tm}, on disk ${fmtMs(disk)} ms, ${(size / MB).toFixed(1)} MB, memory peak ${max.toFixed(0)} MB (+${(max - idle).toFixed(0)})`);
+      }
+      if (changedOnDisk.length) {
+        rows.push(`| ${format}, after changes | ${N.toLocaleString('en')} | | ${changedOnDisk.map((x) => fmtMs(x)).join(', ')} ms | | | |`);
       }
       const med = percentile(onDisk, 50);
       const target = TARGET_MS[format];

@@ -12,6 +12,8 @@
  *   meta        'rev' → number, incremented by every write; 'count' → exact number of entries;
  *               'pending' → ids of imported bodies not yet sanitised and indexed (see below);
  *               'pack:<rev>' → the file (Blob) an import's waiting bodies are ranges of
+ *               'backup' → the last JSON backup's parts (ids + row marks), 'backup:<n>' → each
+ *               part's bytes as a Blob (backup.ts; backupParts, dropped by delete/clear)
  *   changes     { seq: rev, ids } — the last 500 writes, so another Library instance (another
  *               tab or context) catches up by reading only the changed rows
  *   quarantine  records of an older database that could not be migrated, kept, not lost
@@ -75,6 +77,7 @@ import {
   normalizePublisher,
   titleKey as makeTitleKey,
 } from './identity';
+import { BACKUP_PART_KEYS, BACKUP_STATE_KEY, backupPartKey, planBackup, readBackupState, rowMark, type BackupPart, type BackupState } from './backup';
 import { LEGACY_STORE, migrateRecord } from './migrations';
 import {
   SCHEMA_VERSION,
@@ -279,6 +282,19 @@ export interface CleanResult {
   /** entries whose row changed (a body that sanitised to nothing made its entry a link) */
   changed: string[];
   timings: { read: number; clean: number; index: number; write: number };
+}
+
+/** Library.backupParts's answer. */
+export interface BackupParts {
+  /** the items' bytes, in file order: join with "," between the JSON file's head and tail */
+  parts: Blob[];
+  items: number;
+  damaged: DamagedRecord[];
+  /** parts used as stored / written anew */
+  kept: number;
+  built: number;
+  /** true once the new parts are stored for the next backup */
+  stored: Promise<boolean>;
 }
 
 export interface LibraryOptions {
@@ -707,6 +723,22 @@ async function packsFor(meta: { get(key: string): Promise<unknown> }, bodies: re
 }
 
 /** a Blob or File, from this realm or another (tests) */
+/**
+ * A delete (`ids`) or clear (null) drops every stored backup part holding a deleted item (a
+ * deleted article's text is not kept there), and always moves the backup state on (`gen`), so
+ * that a backup being built meanwhile stores nothing (backup.ts).
+ */
+async function forgetBackupOf(tx: WriteTx, ids: string[] | null): Promise<void> {
+  const meta = tx.objectStore('meta');
+  const state = readBackupState(await meta.get(BACKUP_STATE_KEY));
+  const gone = new Set(ids ?? []);
+  const keep = state && ids ? state.parts.filter((p) => !p.ids.some((id) => gone.has(id))) : [];
+  if (!state) await meta.delete(BACKUP_PART_KEYS());
+  else for (const p of state.parts) if (!keep.includes(p)) await meta.delete(backupPartKey(p.key));
+  const next: BackupState = { v: 1, gen: (state?.gen ?? 0) + 1, rev: state?.rev ?? 0, next: state?.next ?? 0, parts: keep };
+  await meta.put(next, BACKUP_STATE_KEY);
+}
+
 function isBlobLike(v: unknown): boolean {
   return !!v && typeof v === 'object' && typeof (v as Blob).slice === 'function' && typeof (v as Blob).size === 'number';
 }
@@ -1372,6 +1404,7 @@ export class Library {
         }
       }
       if (packed.length) packs = await packsFor(tx.objectStore('meta'), packed.map((p) => p.body));
+      await forgetBackupOf(tx, gone);
       return [out, gone];
     });
     if (packed.length) {
@@ -1539,6 +1572,7 @@ export class Library {
       for (const s of ['items', 'bodies', 'segments', 'quarantine', 'changes']) await tx.objectStore(s).clear();
       await tx.objectStore('meta').delete('pending');
       await tx.objectStore('meta').delete(packKeys());
+      await forgetBackupOf(tx, null);
       return [undefined, '*'];
     });
   }
@@ -1716,6 +1750,153 @@ export class Library {
         yield { items, damaged };
       }
       if (rows.length === 0) return;
+    }
+  }
+
+  /**
+   * A whole-library JSON backup's items as Blobs, in file order (backup.ts): the parts stored by
+   * the last backup that are still right, and the rest written anew with `write` (which gets
+   * items and their bodies as `readBatches(…, { bodyAs: 'json' })` gives them and returns a
+   * part's bytes: its items joined by ",\n", the first preceded by "\n"). The new parts are
+   * stored for the next backup after they are handed out: `stored` resolves true once they are,
+   * false when a delete or clear came meanwhile (nothing is stored then) or the write failed.
+   * null while imported bodies wait to be cleaned: the caller writes the file from scratch,
+   * cleaning them on the way.
+   */
+  async backupParts(
+    write: (items: SavedItem[], json: Uint8Array[]) => Uint8Array[],
+    options: { clean?: Cleaner; partItems?: number } = {},
+  ): Promise<BackupParts | null> {
+    const db = await this.db();
+    let cache = await this.sync();
+    let state: BackupState | null;
+    let changed: Set<string> | null = null;
+    try {
+      const meta = db.transaction('meta', 'readonly').objectStore('meta');
+      const [pending, stateRaw] = await Promise.all([meta.get('pending'), meta.get(BACKUP_STATE_KEY)]);
+      if (pendingIds(pending).length) return null;
+      state = readBackupState(stateRaw);
+      // the parts are as new as the rows their marks came from (cache.rev); the log names what a
+      // row mark cannot see (a body rewritten alone) since then
+      if (state && state.rev > cache.rev) cache = await this.sync();
+      if (state && state.rev > cache.rev) state = { ...state, parts: [] }; // written by a newer view: start over
+      if (state && state.rev === cache.rev) changed = new Set();
+      else if (state && state.rev < cache.rev) {
+        const changes = db.transaction('changes', 'readonly').objectStore('changes');
+        const log = (await changes.getAll(IDBKeyRange.bound(state.rev + 1, cache.rev))) as Array<{ ids: string[] | '*' }>;
+        if (log.length === cache.rev - state.rev && log.every((c) => c.ids !== '*')) changed = new Set(log.flatMap((c) => c.ids as string[]));
+        else state = { ...state, parts: [] }; // the log no longer reaches back: start over
+      }
+    } catch (e) {
+      throw readError(e);
+    }
+    const rev = cache.rev;
+    const rows = this.ordered(cache).map((r) => ({ id: r.id, mark: rowMark(r) }));
+    const markOf = new Map(rows.map((r) => [r.id, r.mark]));
+    const plan = planBackup(state, rows, changed, options.partItems);
+    // the kept parts' Blobs (handles to files IndexedDB holds: nothing is read here)
+    const kept = plan.parts.flatMap((p) => ('keep' in p ? [p.keep] : []));
+    let blobs: unknown[];
+    try {
+      const meta = db.transaction('meta', 'readonly').objectStore('meta');
+      blobs = await Promise.all(kept.map((p) => meta.get(backupPartKey(p.key))));
+    } catch (e) {
+      throw readError(e);
+    }
+    const blobOf = new Map<number, Blob>();
+    kept.forEach((p, i) => {
+      if (isBlobLike(blobs[i])) blobOf.set(p.key, blobs[i] as Blob);
+    });
+    // a part whose Blob is missing (or not one) is written anew
+    const planned = plan.parts.map((p) => ('keep' in p && !blobOf.has(p.keep.key) ? { build: p.keep.ids, was: p.keep.key } : p));
+    const drop = [...plan.drop, ...planned.flatMap((p) => ('was' in p ? [p.was] : []))];
+    const wanted = planned.flatMap((p) => ('build' in p ? p.build : []));
+    const partOf = new Map<string, number>();
+    planned.forEach((p, k) => {
+      if ('build' in p) for (const id of p.build) partOf.set(id, k);
+    });
+    // every item to write read in one pass (reads overlap the writing), then grouped by part
+    const got = planned.map(() => ({ items: [] as SavedItem[], json: [] as Uint8Array[] }));
+    const damaged: DamagedRecord[] = [...cache.damaged.values()];
+    if (wanted.length) {
+      // (read 250 at a time whatever the part size: fewer, larger transactions read faster)
+      for await (const batch of this.readBatches(wanted, { bodyAs: 'json', clean: options.clean })) {
+        batch.items.forEach((it, i) => {
+          const g = got[partOf.get(it.id)!]!;
+          g.items.push(it);
+          g.json.push(batch.json![i]!);
+        });
+        damaged.push(...batch.damaged);
+      }
+    }
+    // the new parts' bytes go into ONE Blob, each part a slice of it: in Chromium making one Blob
+    // of 300 MB costs a fraction of making 40 of 7.5 MB (docs/benchmarks.md, fifth session)
+    const chunks: Uint8Array[] = [];
+    const spans: Array<{ k: number; start: number; end: number; ids: string[] }> = [];
+    let bytes = 0;
+    planned.forEach((p, k) => {
+      const g = got[k]!;
+      if (!('build' in p) || !g.items.length) return;
+      const start = bytes;
+      for (const c of write(g.items, g.json)) {
+        chunks.push(c);
+        bytes += c.length;
+      }
+      spans.push({ k, start, end: bytes, ids: g.items.map((it) => it.id) });
+    });
+    const all = new Blob(chunks as Uint8Array<ArrayBuffer>[]);
+    const newPart = new Map(spans.map((sp) => [sp.k, sp]));
+    const parts: Blob[] = [];
+    const fresh: Array<{ part: BackupPart; blob: Blob }> = [];
+    const final: BackupPart[] = [];
+    let items = 0;
+    planned.forEach((p, k) => {
+      if ('keep' in p) {
+        parts.push(blobOf.get(p.keep.key)!);
+        final.push(p.keep);
+        items += p.keep.ids.length;
+        return;
+      }
+      const sp = newPart.get(k);
+      if (!sp) return; // every item of it deleted meanwhile, or damaged
+      const blob = all.slice(sp.start, sp.end);
+      const part: BackupPart = { key: -1, ids: sp.ids, marks: sp.ids.map((id) => markOf.get(id)!) };
+      parts.push(blob);
+      fresh.push({ part, blob });
+      final.push(part);
+      items += sp.ids.length;
+    });
+    const built = fresh.length;
+    const stored = built || drop.length ? this.storeBackup(state, rev, final, fresh, drop) : Promise.resolve(true);
+    return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, stored };
+  }
+
+  /** Store a backup's new parts and its state, unless a delete or clear changed the state meanwhile. */
+  private async storeBackup(was: BackupState | null, rev: number, parts: BackupPart[], fresh: Array<{ part: BackupPart; blob: Blob }>, drop: number[]): Promise<boolean> {
+    try {
+      const db = await this.db();
+      const tx = db.transaction('meta', 'readwrite');
+      const meta = tx.objectStore('meta');
+      const now = readBackupState(await meta.get(BACKUP_STATE_KEY));
+      if ((now?.gen ?? -1) !== (was?.gen ?? -1)) {
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        return false;
+      }
+      let next = was?.next ?? 0;
+      // starting over (no state this code knows, or all rewritten): whatever parts are there are nobody's
+      if (!was || !was.parts.length) await meta.delete(BACKUP_PART_KEYS());
+      else for (const key of drop) await meta.delete(backupPartKey(key));
+      for (const f of fresh) {
+        f.part.key = next++;
+        await meta.put(f.blob, backupPartKey(f.part.key));
+      }
+      const state: BackupState = { v: 1, gen: (was?.gen ?? 0) + 1, rev, next, parts };
+      await meta.put(state, BACKUP_STATE_KEY);
+      await tx.done;
+      return true;
+    } catch {
+      return false; // the next backup writes them again
     }
   }
 

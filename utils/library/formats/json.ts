@@ -91,8 +91,9 @@ export class JsonChunkWriter {
   private readonly out = new Utf8Chunks();
   private count = 0;
 
-  constructor(now: Date) {
-    this.out.write(jsonHead(now));
+  /** `now`: the export's time in the file's head; null: items only (a backup part, jsonItemChunks) */
+  constructor(now: Date | null) {
+    if (now) this.out.write(jsonHead(now));
   }
 
   add(items: readonly SavedItem[]): void {
@@ -121,10 +122,31 @@ export class JsonChunkWriter {
     });
   }
 
-  finish(): { chunks: Uint8Array[]; bytes: number } {
-    this.out.write(this.count ? '\n]}\n' : ']}\n');
+  finish(options: { tail?: boolean } = {}): { chunks: Uint8Array[]; bytes: number } {
+    if (options.tail !== false) this.out.write(this.count ? '\n]}\n' : ']}\n');
     return this.out.finish();
   }
+}
+
+/**
+ * A backup part's bytes (Library.backupParts): the items as JsonChunkWriter writes them — the
+ * first preceded by "\n", the others by ",\n" — without the file's head and tail.
+ */
+export function jsonItemChunks(items: readonly SavedItem[], bodies: readonly Uint8Array[]): Uint8Array[] {
+  const w = new JsonChunkWriter(null);
+  w.addWithBodies(items, bodies);
+  return w.finish({ tail: false }).chunks;
+}
+
+/**
+ * The Lectern JSON file made of backup parts: byte for byte what JsonChunkWriter writes for the
+ * same items in the same order (a part is a Blob IndexedDB holds: it is not read here).
+ */
+export function jsonFileOfParts(now: Date, parts: readonly Blob[]): BlobPart[] {
+  const out: BlobPart[] = [jsonHead(now)];
+  parts.forEach((p, i) => out.push(...(i ? [',', p] : [p])));
+  out.push(parts.length ? '\n]}\n' : ']}\n');
+  return out;
 }
 
 // ---------------------------------------------------------------- import

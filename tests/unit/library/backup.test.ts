@@ -1,0 +1,248 @@
+/**
+ * A JSON backup keeps its parts for the next one (backup.ts, Library.backupParts): the next
+ * backup must be exactly the file a backup written from scratch would be (item for item; byte for
+ * byte while the order is the same), whatever happened in between, and a deleted article's text
+ * must not stay in a stored part.
+ */
+import { describe, expect, it } from 'vitest';
+import { BACKUP_PART_ITEMS, planBackup, readBackupState, rowMark, type BackupState } from '../../../utils/library/backup';
+import { JsonChunkWriter, jsonFileOfParts, jsonItemChunks } from '../../../utils/library/formats/json';
+import type { Library } from '../../../utils/library/store';
+import { articleInput, freshLibrary, tickingClock } from './helpers';
+
+const NOW = new Date('2026-11-30T01:00:00Z');
+const PART = 10; // items per part in these tests (the product's is BACKUP_PART_ITEMS)
+
+/** What a backup written from scratch holds (the download path before parts: JsonChunkWriter over readBatches). */
+async function fromScratch(lib: Library): Promise<string> {
+  const w = new JsonChunkWriter(NOW);
+  for await (const b of lib.readBatches(undefined, { bodyAs: 'json' })) w.addWithBodies(b.items, b.json!);
+  return new Blob(w.finish().chunks as Uint8Array<ArrayBuffer>[]).text();
+}
+
+/** A backup through the parts: the file's text, and how many parts were kept / written. */
+async function backup(lib: Library, clean?: (html: string) => string) {
+  const b = await lib.backupParts(jsonItemChunks, { partItems: PART, clean });
+  if (!b) return null;
+  const text = await new Blob(jsonFileOfParts(NOW, b.parts)).text();
+  return { text, kept: b.kept, built: b.built, items: b.items, stored: await b.stored };
+}
+
+type Doc = { format: string; version: number; items: Array<{ id: string; html: string; [k: string]: unknown }> };
+const byId = (text: string) => {
+  const doc = JSON.parse(text) as Doc;
+  return { ...doc, items: [...doc.items].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+};
+
+/** The stored parts' text (what a backup leaves on disk). */
+async function storedText(lib: Library): Promise<string> {
+  const db = await (lib as unknown as { db(): Promise<{ transaction(s: string): { objectStore(s: string): { getAll(r: IDBKeyRange): Promise<unknown[]> } } }> }).db();
+  const blobs = (await db.transaction('meta').objectStore('meta').getAll(IDBKeyRange.bound('backup:', 'backup:\uffff'))) as Blob[];
+  return (await Promise.all(blobs.map((b) => b.text()))).join('\n');
+}
+
+async function library(n: number) {
+  const { lib, factory } = freshLibrary({ now: tickingClock() });
+  const inputs = Array.from({ length: n }, (_, i) => articleInput(i, { html: `<p>Body of story ${i}: “quotes”, é ü — 東京 and a unique phrase zq${i}zq.</p>` }));
+  const saved = await lib.saveMany(inputs);
+  return { lib, factory, ids: saved.map((s) => s.id) };
+}
+
+describe('planBackup (pure)', () => {
+  const rows = (n: number, mark = 1) => Array.from({ length: n }, (_, i) => ({ id: `id${i}`, mark }));
+  const state = (parts: Array<[number, string[]]>, mark = 1): BackupState => ({
+    v: 1,
+    gen: 1,
+    rev: 5,
+    next: 100,
+    parts: parts.map(([key, ids]) => ({ key, ids, marks: ids.map(() => mark) })),
+  });
+
+  it('no state: every item, newest first, in parts of the given size', () => {
+    const p = planBackup(null, rows(25), null, 10);
+    expect(p.parts).toEqual([{ build: rows(10).map((r) => r.id) }, { build: rows(20).slice(10).map((r) => r.id) }, { build: rows(25).slice(20).map((r) => r.id) }]);
+    expect(p.drop).toEqual([]);
+  });
+
+  it('nothing changed: every part kept; a changed row, a deleted item or a logged change rewrites only its part', () => {
+    const s = state([
+      [1, ['id0', 'id1']],
+      [2, ['id2', 'id3']],
+    ]);
+    expect(planBackup(s, rows(4), new Set(), 2)).toEqual({ parts: [{ keep: s.parts[0] }, { keep: s.parts[1] }], drop: [] });
+    const edited = rows(4).map((r) => (r.id === 'id3' ? { ...r, mark: 2 } : r));
+    expect(planBackup(s, edited, new Set(), 2)).toEqual({ parts: [{ keep: s.parts[0] }, { build: ['id2', 'id3'] }], drop: [2] });
+    expect(planBackup(s, rows(4).filter((r) => r.id !== 'id0'), null, 2)).toEqual({ parts: [{ build: ['id1'] }, { keep: s.parts[1] }], drop: [1] });
+    expect(planBackup(s, rows(4), new Set(['id1']), 2)).toEqual({ parts: [{ build: ['id0', 'id1'] }, { keep: s.parts[1] }], drop: [1] });
+  });
+
+  it('new items come first, filling the first part while it has room', () => {
+    const s = state([
+      [1, ['id1']],
+      [2, ['id2', 'id3']],
+    ]);
+    const r = [{ id: 'new', mark: 1 }, ...rows(4).slice(1)];
+    expect(planBackup(s, r, new Set(), 2)).toEqual({ parts: [{ build: ['new', 'id1'] }, { keep: s.parts[1] }], drop: [1] });
+    const full = state([[2, ['id2', 'id3']]]);
+    expect(planBackup(full, [{ id: 'new', mark: 1 }, ...rows(4).slice(2)], new Set(), 2)).toEqual({ parts: [{ build: ['new'] }, { keep: full.parts[0] }], drop: [] });
+  });
+
+  it('an id stored in two parts is written once; far too many parts for the items: everything anew', () => {
+    const s = state([
+      [1, ['id0', 'id1']],
+      [2, ['id1', 'id2']],
+    ]);
+    expect(planBackup(s, rows(3), new Set(), 2)).toEqual({ parts: [{ keep: s.parts[0] }, { build: ['id2'] }], drop: [2] });
+    const sparse = state(Array.from({ length: 8 }, (_, k) => [k, [`id${k}`]] as [number, string[]]));
+    const p = planBackup(sparse, rows(8), new Set(), 10);
+    expect(p.parts).toEqual([{ build: rows(8).map((r) => r.id) }]);
+    expect(p.drop).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('readBackupState takes only a state this code wrote', () => {
+    const good = state([[1, ['a']]]);
+    expect(readBackupState(good)).toBe(good);
+    for (const bad of [null, 1, {}, { ...good, v: 2 }, { ...good, parts: [{ key: 1, ids: ['a'], marks: [] }] }, { ...good, parts: [{ key: 100, ids: ['a'], marks: [1] }] }, { ...good, parts: [{ key: 1, ids: [], marks: [] }] }]) {
+      expect(readBackupState(bad)).toBeNull();
+    }
+    expect(rowMark({ a: 1 })).not.toBe(rowMark({ a: 2 }));
+    expect(BACKUP_PART_ITEMS).toBe(50);
+  });
+});
+
+describe('Library.backupParts', () => {
+  it('the first backup is byte for byte the file written from scratch; the second reuses every part', async () => {
+    const { lib } = await library(35);
+    const first = (await backup(lib))!;
+    expect(first).toMatchObject({ kept: 0, built: 4, items: 35, stored: true });
+    expect(first.text).toBe(await fromScratch(lib));
+    const second = (await backup(lib))!;
+    expect(second).toMatchObject({ kept: 4, built: 0, items: 35 });
+    expect(second.text).toBe(first.text);
+  });
+
+  it('after edits, tags, state, progress, a re-save with new content, a new save and a delete + Undo: equal to a backup from scratch, rewriting only the parts touched', async () => {
+    const { lib, ids } = await library(45);
+    await backup(lib);
+    const rounds: Array<[string, () => Promise<unknown>, number]> = [
+      ['tag', () => lib.update(ids[3]!, { tags: ['kept', 'new tag'] }), 1],
+      ['read + archived + favourite', () => lib.updateMany([ids[40]!, ids[41]!], { read: true, archived: true, favourite: true }), 1],
+      ['progress', () => lib.update(ids[20]!, { progress: 0.5 }), 1],
+      ['title', () => lib.update(ids[12]!, { title: 'A title the user chose' }), 1],
+      ['new content', () => lib.save(articleInput(7, { html: '<p>Rewritten body with fresh words qx7qx.</p>' })), 1],
+      ['new save', () => lib.save(articleInput(1000, { html: '<p>A story saved after the backup.</p>' })), 1],
+      // Undo puts the article back to be cleaned again (restore writes untrusted): no parts until then
+      [
+        'delete + undo',
+        async () => {
+          await lib.restore(await lib.delete([ids[30]!]));
+          expect(await lib.backupParts(jsonItemChunks, { partItems: PART })).toBeNull();
+          await lib.cleanPending(250, (html) => html);
+        },
+        1,
+      ],
+    ];
+    for (const [what, change, rewritten] of rounds) {
+      await change();
+      const b = (await backup(lib))!;
+      expect(byId(b.text), what).toEqual(byId(await fromScratch(lib)));
+      expect(b.built, what).toBe(rewritten);
+      expect(b.stored, what).toBe(true);
+    }
+    expect((await backup(lib))!.built).toBe(0);
+    expect((await backup(lib))!.text).toContain('qx7qx');
+  });
+
+  it("a delete drops the stored parts holding the article at once: its text is in none of them, and the next backup does not have it", async () => {
+    const { lib, ids } = await library(30);
+    await backup(lib);
+    expect(await storedText(lib)).toContain('zq5zq');
+    const deleted = await lib.delete([ids[5]!]);
+    const phrase = /zq\d+zq/.exec(deleted[0]!.html)![0];
+    expect(await storedText(lib)).not.toContain(phrase);
+    const b = (await backup(lib))!;
+    expect(b.text).not.toContain(phrase);
+    expect(byId(b.text)).toEqual(byId(await fromScratch(lib)));
+    expect(await storedText(lib)).not.toContain(phrase);
+  });
+
+  it('clear drops every part; the next backup is empty, then holds only what was saved after', async () => {
+    const { lib } = await library(12);
+    await backup(lib);
+    await lib.clear();
+    expect(await storedText(lib)).toBe('');
+    const empty = (await backup(lib))!;
+    expect(JSON.parse(empty.text)).toMatchObject({ format: 'lectern', items: [] });
+    expect(empty.text).toBe(await fromScratch(lib));
+    await lib.save(articleInput(500));
+    const one = (await backup(lib))!;
+    expect((JSON.parse(one.text) as Doc).items.map((i) => i.url)).toEqual([articleInput(500).url]);
+  });
+
+  it('while imported bodies wait to be cleaned there are no parts (the caller writes from scratch); once cleaned, the backup holds the cleaned bodies', async () => {
+    const { lib } = await library(5);
+    await backup(lib);
+    await lib.saveMany([articleInput(77, { html: '<p onclick="x()">Imported wombat<script>bad()</script></p>', words: 2, excerpt: 'Imported wombat' })], { untrusted: true });
+    expect(await lib.backupParts(jsonItemChunks, { partItems: PART })).toBeNull();
+    await lib.cleanPending(250, (html) => html.replace(/<script>.*?<\/script>/g, '').replace(/ onclick="[^"]*"/g, ''));
+    const b = (await backup(lib))!;
+    expect(b.text).toContain('Imported wombat');
+    expect(b.text).not.toMatch(/script|onclick/);
+    expect(byId(b.text)).toEqual(byId(await fromScratch(lib)));
+  });
+
+  it('a delete while a backup is being written: that backup stores nothing, the next one is right', async () => {
+    const { lib, ids } = await library(25);
+    await backup(lib);
+    await lib.update(ids[0]!, { tags: ['x'] });
+    // the delete comes while the changed part is being written (before the parts are stored)
+    let deleting: Promise<unknown> | null = null;
+    const writeAndDelete: typeof jsonItemChunks = (items, bodies) => {
+      deleting ??= lib.delete([ids[1]!]);
+      return jsonItemChunks(items, bodies);
+    };
+    const during = await lib.backupParts(writeAndDelete, { partItems: PART });
+    await deleting;
+    expect(during!.built).toBe(1);
+    expect(await during!.stored).toBe(false);
+    const b = (await backup(lib))!;
+    expect(b.stored).toBe(true);
+    expect(byId(b.text)).toEqual(byId(await fromScratch(lib)));
+  });
+
+  it('two Library instances on one database (the background and the offscreen document): each sees the other\'s changes and parts', async () => {
+    const { lib, factory, ids } = await library(25);
+    const other = new (lib.constructor as typeof Library)({ indexedDB: factory, now: tickingClock('2026-06-01T00:00:00.000Z') });
+    await backup(lib);
+    await other.update(ids[4]!, { tags: ['from the other'] });
+    await other.delete([ids[9]!]);
+    await other.save(articleInput(900));
+    const b = (await backup(lib))!;
+    expect(byId(b.text)).toEqual(byId(await fromScratch(other)));
+    expect(b.text).toContain('from the other');
+    const again = (await backup(other))!;
+    expect(again).toMatchObject({ built: 0, kept: 3 });
+    expect(again.text).toBe(b.text);
+  });
+
+  it('a stored part gone missing, or a state that is not one this code wrote, is written anew', async () => {
+    const { lib, ids } = await library(25);
+    await backup(lib);
+    const db = await (lib as unknown as { db(): Promise<IDBDatabaseLike> }).db();
+    await db.delete('meta', 'backup:1');
+    let b = (await backup(lib))!;
+    expect(b.built).toBe(1);
+    expect(byId(b.text)).toEqual(byId(await fromScratch(lib)));
+    await db.put('meta', { v: 9, parts: 'nonsense' }, 'backup');
+    b = (await backup(lib))!;
+    expect(b).toMatchObject({ kept: 0, built: 3, stored: true });
+    expect(b.text).toBe(await fromScratch(lib));
+    await lib.update(ids[2]!, { read: true });
+    expect(byId((await backup(lib))!.text)).toEqual(byId(await fromScratch(lib)));
+  });
+});
+
+interface IDBDatabaseLike {
+  delete(store: string, key: string): Promise<void>;
+  put(store: string, value: unknown, key: string): Promise<unknown>;
+}

@@ -1,0 +1,161 @@
+/**
+ * A JSON backup's parts, kept from one backup to the next (pure planning; store.ts reads and
+ * writes them, `Library.backupParts`).
+ *
+ * Why: in Chromium, handing a 300 MB file made in a page to a download costs ~2 s by itself
+ * (the bytes cross to the browser process, then are written out), on top of reading 10,000
+ * bodies out of IndexedDB (~2 s). A Blob that IndexedDB already holds is a file the browser
+ * process has: a download made of 40 of them starts at once and is on disk in ~1 s
+ * (docs/benchmarks.md, fifth session). So a backup stores what it wrote — the serialised items,
+ * about 250 to a part, each part a Blob in meta `backup:<key>` — and the next backup writes
+ * again only the parts whose items changed, were deleted, or are new, and hands the browser
+ * the stored parts for the rest. The file is the same, item for item, as one written from
+ * scratch (tests); only the items' order differs: newest first as they entered the backup
+ * (items saved since the last backup come first).
+ *
+ * What marks a part as stale: one of its items is gone, its row is not the row the part was
+ * written from (`rowMark`: a 53-bit hash of the row's JSON — every edit, tag, state, progress
+ * or re-save changes the row), or the change log names it since the part was written (a body
+ * rewritten without a row change: an imported body cleaned). Delete drops every part that
+ * holds a deleted item at once, in its own transaction (a deleted article's text is not kept
+ * in a backup part); clear drops all.
+ *
+ * Cost: the parts take about the library's size again on disk, from the first backup on.
+ */
+
+/**
+ * Items per part: a change rewrites at most this many (≈ 1.5 MB at 30 KB an article); a download
+ * made of 200 stored parts starts as fast as one of 40 (docs/benchmarks.md, fifth session).
+ */
+export const BACKUP_PART_ITEMS = 50;
+
+export const BACKUP_STATE_KEY = 'backup';
+export const backupPartKey = (key: number): string => `backup:${key}`;
+/** every part's meta key (not the state's) */
+export const BACKUP_PART_KEYS = (): IDBKeyRange => IDBKeyRange.bound('backup:', 'backup:\uffff');
+
+export interface BackupPart {
+  /** meta key `backup:<key>` holds the part's Blob */
+  key: number;
+  /** the items written in it, in its order */
+  ids: string[];
+  /** rowMark of each item's row when it was written */
+  marks: number[];
+}
+
+export interface BackupState {
+  v: 1;
+  /** incremented by every write of the state: a backup built meanwhile does not overwrite it */
+  gen: number;
+  /** the library's rev the parts are as new as (at least) */
+  rev: number;
+  /** the next part key */
+  next: number;
+  parts: BackupPart[];
+}
+
+/** cyrb53 (public domain, bryc): a fast 53-bit string hash. */
+export function hash53(s: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** What a part remembers of a row: any change to it (any field) changes the mark. */
+export function rowMark(row: object): number {
+  return hash53(JSON.stringify(row));
+}
+
+const isNat = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The stored state, or null when there is none or it is not one this code wrote (then every part is rebuilt). */
+export function readBackupState(v: unknown): BackupState | null {
+  if (!v || typeof v !== 'object') return null;
+  const s = v as BackupState;
+  if (s.v !== 1 || !isNat(s.gen) || !isNat(s.rev) || !isNat(s.next) || !Array.isArray(s.parts)) return null;
+  const keys = new Set<number>();
+  for (const p of s.parts) {
+    if (!p || typeof p !== 'object' || !isNat(p.key) || p.key >= s.next || keys.has(p.key)) return null;
+    if (!Array.isArray(p.ids) || !Array.isArray(p.marks) || p.ids.length !== p.marks.length || p.ids.length === 0) return null;
+    if (!p.ids.every((id) => typeof id === 'string') || !p.marks.every(isNat)) return null;
+    keys.add(p.key);
+  }
+  return s;
+}
+
+/** One part of the next backup: a stored part used as it is, or items to write into a new part. */
+export type PlannedPart = { keep: BackupPart } | { build: string[] };
+
+export interface BackupPlan {
+  parts: PlannedPart[];
+  /** stored parts not used any more (rebuilt, emptied, or all of them when starting over) */
+  drop: number[];
+}
+
+/**
+ * Which stored parts the next backup keeps and which items it writes anew.
+ * `rows`: every item's id and mark, newest first; `changed`: ids the change log names since
+ * `state.rev`, or null when the log does not reach back that far (then the marks decide alone).
+ * New items (in no kept part) come first, written together with the first part when that one
+ * is not full; a stale part is rewritten in its place with its items still saved; when the parts
+ * have become many more than the items need (a part shrinks with deletes), everything is written
+ * anew, newest first.
+ */
+export function planBackup(
+  state: BackupState | null,
+  rows: ReadonlyArray<{ id: string; mark: number }>,
+  changed: ReadonlySet<string> | null,
+  partItems = BACKUP_PART_ITEMS,
+): BackupPlan {
+  const chunk = (ids: string[]): PlannedPart[] => {
+    const out: PlannedPart[] = [];
+    for (let i = 0; i < ids.length; i += partItems) out.push({ build: ids.slice(i, i + partItems) });
+    return out;
+  };
+  const all = (): BackupPlan => ({ parts: chunk(rows.map((r) => r.id)), drop: state ? state.parts.map((p) => p.key) : [] });
+  if (!state || state.parts.length === 0) return all();
+  const mark = new Map(rows.map((r) => [r.id, r.mark]));
+  const placed = new Set<string>();
+  const drop: number[] = [];
+  const planned: PlannedPart[] = [];
+  for (const p of state.parts) {
+    const live: string[] = [];
+    let stale = false;
+    p.ids.forEach((id, i) => {
+      const m = mark.get(id);
+      // an id in two parts (never written so, but a state is data): the second copy is stale
+      if (m === undefined || placed.has(id)) stale = true;
+      else {
+        live.push(id);
+        placed.add(id);
+        if (m !== p.marks[i] || changed?.has(id)) stale = true;
+      }
+    });
+    if (!stale) planned.push({ keep: p });
+    else {
+      drop.push(p.key);
+      if (live.length) planned.push({ build: live });
+    }
+  }
+  const fresh = rows.filter((r) => !placed.has(r.id)).map((r) => r.id);
+  if (fresh.length) {
+    // the first part takes the new items while it has room: parts stay full as items are added
+    const first = planned[0];
+    const firstIds = !first ? [] : 'keep' in first ? first.keep.ids : first.build;
+    if (first && firstIds.length < partItems) {
+      if ('keep' in first) drop.push(first.keep.key);
+      planned.splice(0, 1, ...chunk([...fresh, ...firstIds]));
+    } else planned.unshift(...chunk(fresh));
+  }
+  // deletes leave parts part-empty: start over when there are twice the parts needed (and a few)
+  const needed = Math.ceil(rows.length / partItems);
+  if (planned.length > 2 * needed + 2) return all();
+  return { parts: planned, drop };
+}
