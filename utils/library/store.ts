@@ -293,6 +293,8 @@ export interface BackupParts {
   /** parts used as stored / written anew */
   kept: number;
   built: number;
+  /** ms spent: planning (row marks, the stored state), reading the items written anew, writing their bytes, their Blob */
+  timings: { plan: number; read: number; write: number; blob: number };
   /** true once the new parts are stored for the next backup */
   stored: Promise<boolean>;
 }
@@ -1759,13 +1761,14 @@ export class Library {
    * items and their bodies as `readBatches(…, { bodyAs: 'json' })` gives them and returns a
    * part's bytes: its items joined by ",\n", the first preceded by "\n"). The new parts are
    * stored for the next backup after they are handed out: `stored` resolves true once they are,
-   * false when a delete or clear came meanwhile (nothing is stored then) or the write failed.
+   * false when a delete or clear came meanwhile (nothing is stored then) or the write failed;
+   * they are stored once `storeAfter` (the download of the file) settles.
    * null while imported bodies wait to be cleaned: the caller writes the file from scratch,
    * cleaning them on the way.
    */
   async backupParts(
     write: (items: SavedItem[], json: Uint8Array[]) => Uint8Array[],
-    options: { clean?: Cleaner; partItems?: number } = {},
+    options: { clean?: Cleaner; partItems?: number; storeAfter?: Promise<unknown> } = {},
   ): Promise<BackupParts | null> {
     const db = await this.db();
     let cache = await this.sync();
@@ -1791,6 +1794,13 @@ export class Library {
       throw readError(e);
     }
     const rev = cache.rev;
+    const t = { plan: 0, read: 0, write: 0, blob: 0 };
+    let mark = performance.now();
+    const lap = (k: keyof typeof t) => {
+      const now = performance.now();
+      t[k] += now - mark;
+      mark = now;
+    };
     const rows = this.ordered(cache).map((r) => ({ id: r.id, mark: rowMark(r) }));
     const markOf = new Map(rows.map((r) => [r.id, r.mark]));
     const plan = planBackup(state, rows, changed, options.partItems);
@@ -1815,35 +1825,51 @@ export class Library {
     planned.forEach((p, k) => {
       if ('build' in p) for (const id of p.build) partOf.set(id, k);
     });
-    // every item to write read in one pass (reads overlap the writing), then grouped by part
-    const got = planned.map(() => ({ items: [] as SavedItem[], json: [] as Uint8Array[] }));
+    // every item to write read in one pass, grouped by part; a part is written as soon as all its
+    // items are in (while the next batches are read), the rest at the end. The new parts' bytes go
+    // into ONE Blob, each part a slice of it: in Chromium one Blob of 300 MB costs a fraction of
+    // 200 Blobs of 1.5 MB (docs/benchmarks.md, fifth session)
+    const got = planned.map((p) => ({ items: [] as SavedItem[], json: [] as Uint8Array[], left: 'build' in p ? p.build.length : 0 }));
     const damaged: DamagedRecord[] = [...cache.damaged.values()];
-    if (wanted.length) {
-      // (read 250 at a time whatever the part size: fewer, larger transactions read faster)
-      for await (const batch of this.readBatches(wanted, { bodyAs: 'json', clean: options.clean })) {
-        batch.items.forEach((it, i) => {
-          const g = got[partOf.get(it.id)!]!;
-          g.items.push(it);
-          g.json.push(batch.json![i]!);
-        });
-        damaged.push(...batch.damaged);
-      }
-    }
-    // the new parts' bytes go into ONE Blob, each part a slice of it: in Chromium making one Blob
-    // of 300 MB costs a fraction of making 40 of 7.5 MB (docs/benchmarks.md, fifth session)
     const chunks: Uint8Array[] = [];
     const spans: Array<{ k: number; start: number; end: number; ids: string[] }> = [];
     let bytes = 0;
-    planned.forEach((p, k) => {
+    const writePart = (k: number) => {
       const g = got[k]!;
-      if (!('build' in p) || !g.items.length) return;
+      if (!g.items.length) return;
       const start = bytes;
       for (const c of write(g.items, g.json)) {
         chunks.push(c);
         bytes += c.length;
       }
       spans.push({ k, start, end: bytes, ids: g.items.map((it) => it.id) });
+      g.items = [];
+      g.json = [];
+      g.left = -1; // written
+    };
+    lap('plan');
+    if (wanted.length) {
+      // (read 250 at a time whatever the part size: fewer, larger transactions read faster)
+      for await (const batch of this.readBatches(wanted, { bodyAs: 'json', clean: options.clean })) {
+        lap('read');
+        const complete = new Set<number>();
+        batch.items.forEach((it, i) => {
+          const k = partOf.get(it.id)!;
+          const g = got[k]!;
+          g.items.push(it);
+          g.json.push(batch.json![i]!);
+          if (--g.left === 0) complete.add(k);
+        });
+        damaged.push(...batch.damaged);
+        for (const k of complete) writePart(k);
+        lap('write');
+      }
+    }
+    // parts with an item left out (deleted meanwhile, damaged)
+    got.forEach((g, k) => {
+      if (g.left > 0) writePart(k);
     });
+    lap('write');
     const all = new Blob(chunks as Uint8Array<ArrayBuffer>[]);
     const newPart = new Map(spans.map((sp) => [sp.k, sp]));
     const parts: Blob[] = [];
@@ -1867,8 +1893,10 @@ export class Library {
       items += sp.ids.length;
     });
     const built = fresh.length;
-    const stored = built || drop.length ? this.storeBackup(state, rev, final, fresh, drop) : Promise.resolve(true);
-    return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, stored };
+    lap('blob');
+    // (`storeAfter`: the caller's download first — storing 300 MB beside it slows it down)
+    const stored = built || drop.length ? Promise.resolve(options.storeAfter).then(() => this.storeBackup(state, rev, final, fresh, drop)) : Promise.resolve(true);
+    return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, stored, timings: t };
   }
 
   /** Store a backup's new parts and its state, unless a delete or clear changed the state meanwhile. */

@@ -225,6 +225,24 @@ describe('Library.backupParts', () => {
     expect(again.text).toBe(b.text);
   });
 
+  it('the new parts are stored only once the download is over (storeAfter); a delete meanwhile stores nothing', async () => {
+    const { lib, ids } = await library(25);
+    let downloaded = () => {};
+    const b = (await lib.backupParts(jsonItemChunks, { partItems: PART, storeAfter: new Promise<void>((r) => (downloaded = r)) }))!;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await storedText(lib)).toBe('');
+    downloaded();
+    expect(await b.stored).toBe(true);
+    expect(await storedText(lib)).toContain('zq3zq');
+    expect((await backup(lib))!.kept).toBe(3);
+    await lib.update(ids[0]!, { tags: ['t'] });
+    const c = (await lib.backupParts(jsonItemChunks, { partItems: PART, storeAfter: new Promise<void>((r) => (downloaded = r)) }))!;
+    await lib.delete([ids[20]!]);
+    downloaded();
+    expect(await c.stored).toBe(false);
+    expect(byId((await backup(lib))!.text)).toEqual(byId(await fromScratch(lib)));
+  });
+
   it('a stored part gone missing, or a state that is not one this code wrote, is written anew', async () => {
     const { lib, ids } = await library(25);
     await backup(lib);

@@ -109,6 +109,9 @@ const indexBeside: Indexer = (html, excerpt, counts) => {
   }).catch(() => indexHere(html, excerpt, counts));
 };
 
+/** A backup's blob: URL → what waits for its download to end (the backup parts' storing). */
+const afterDownload = new Map<string, () => void>();
+
 /** Run one DOM-needing step in this context (which must have a DOM). */
 export async function runDomTask(task: DomTask, library: () => Library): Promise<DomTaskResult> {
   switch (task.kind) {
@@ -137,17 +140,26 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         const now = new Date();
         // a failure of the parts (a browser that cannot keep Blobs in IndexedDB) is not the
         // export's: it is written from scratch below
+        // the new parts are stored once the browser has the file (its blob: URL revoked) or gave up
+        let downloaded = () => {};
+        const storeAfter = new Promise<void>((resolve) => (downloaded = resolve));
         const b = await library()
-          .backupParts(jsonItemChunks, { clean })
+          .backupParts(jsonItemChunks, { clean, storeAfter })
           .catch((e: unknown) => (console.warn('[Lectern] backup parts unavailable, writing the backup from scratch', e), null));
         if (b) {
           lap('read');
+          // where backupParts's time went (planning counts as reading)
+          t.read = b.timings.plan + b.timings.read;
+          t.write = b.timings.write;
+          t.blob = b.timings.blob;
           b.stored.then((ok) => {
             if (!ok) console.info('[Lectern] the backup parts were not kept (a delete meanwhile); the next backup writes them again');
           });
           t.kept = b.kept;
           t.built = b.built;
           const blobUrl = URL.createObjectURL(new Blob(jsonFileOfParts(now, b.parts), { type: 'application/json' }));
+          afterDownload.set(blobUrl, downloaded);
+          setTimeout(downloaded, 10 * 60_000); // never revoked (the background went away): store anyway
           lap('blob');
           return { kind: 'export', filename: `lectern-${ymd(now)}.json`, mimeType: 'application/json', damaged: b.damaged.length, blobUrl, timings: t };
         }
@@ -207,6 +219,8 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
     }
     case 'revoke':
       URL.revokeObjectURL(task.url);
+      afterDownload.get(task.url)?.();
+      afterDownload.delete(task.url);
       return { kind: 'revoke' };
     default:
       throw new Error(`unknown DOM task ${(task as { kind: string }).kind}`);
