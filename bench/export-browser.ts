@@ -201,6 +201,7 @@ async function main(): Promise<void> {
         format === 'json' ? ['scratch', 'first', ...Array<Kind>(Math.max(0, runs - 1)).fill('unchanged'), ...Array<Kind>(CHANGED_RUNS).fill('changed')] : Array<Kind>(runs).fill('run');
       const byKind = new Map<Kind, number[]>();
       const allIds = format === 'json' ? ((await hook('listSaved')).items as Array<{ id: string }>).map((i) => i.id) : [];
+      if (format === 'json') console.log(`  extension storage before any backup: ${((await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)) / MB).toFixed(0)} MB`);
       for (let run = 0; run < kinds.length; run++) {
         const kind = kinds[run]!;
         const afterChanges = kind === 'changed';
@@ -254,7 +255,14 @@ async function main(): Promise<void> {
         const tm = r.timings
           ? ` [${r.timings.kept !== undefined ? `parts kept ${r.timings.kept}, written ${r.timings.built}; ` : ''}read ${fmtMs(r.timings.read)}, write ${fmtMs(r.timings.write)}, blob ${fmtMs(r.timings.blob)} ms; background: waited ${fmtMs(r.timings.task ?? NaN)} ms for the file, ${fmtMs(r.timings.download ?? NaN)} ms for downloads.download]`
           : '';
-        console.log(`  ${format} run ${run + 1}${kind === 'run' ? '' : ` (${kind})`}: started ${fmtMs(r.ms)} ms${tm}, on disk ${fmtMs(disk)} ms, ${(size / MB).toFixed(1)} MB, memory peak ${max.toFixed(0)} MB (+${(max - idle).toFixed(0)})`);
+        // what the library takes on disk (the backup parts are stored once the download is over)
+        let usage = '';
+        if (format === 'json') {
+          await new Promise((res) => setTimeout(res, 3000));
+          const u = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+          usage = `, extension storage ${(u / MB).toFixed(0)} MB after`;
+        }
+        console.log(`  ${format} run ${run + 1}${kind === 'run' ? '' : ` (${kind})`}: started ${fmtMs(r.ms)} ms${tm}, on disk ${fmtMs(disk)} ms, ${(size / MB).toFixed(1)} MB, memory peak ${max.toFixed(0)} MB (+${(max - idle).toFixed(0)})${usage}`);
       }
       const labels: Partial<Record<Kind, string>> = { scratch: 'written from scratch', first: 'first backup (writes its parts)', changed: 'after changes (20 tagged, 10 read, 5 new)' };
       for (const [kind, label] of Object.entries(labels) as Array<[Kind, string]>) {

@@ -45,6 +45,8 @@ export interface BackupPart {
 
 export interface BackupState {
   v: 1;
+  /** the item writer's id (BackupWriter.id) the parts were written by: another one reuses none */
+  writer: string;
   /** incremented by every write of the state: a backup built meanwhile does not overwrite it */
   gen: number;
   /** the library's rev the parts are as new as (at least) */
@@ -79,7 +81,7 @@ const isNat = (v: unknown): v is number => Number.isSafeInteger(v) && (v as numb
 export function readBackupState(v: unknown): BackupState | null {
   if (!v || typeof v !== 'object') return null;
   const s = v as BackupState;
-  if (s.v !== 1 || !isNat(s.gen) || !isNat(s.rev) || !isNat(s.next) || !Array.isArray(s.parts)) return null;
+  if (s.v !== 1 || typeof s.writer !== 'string' || !isNat(s.gen) || !isNat(s.rev) || !isNat(s.next) || !Array.isArray(s.parts)) return null;
   const keys = new Set<number>();
   for (const p of s.parts) {
     if (!p || typeof p !== 'object' || !isNat(p.key) || p.key >= s.next || keys.has(p.key)) return null;
@@ -100,7 +102,8 @@ export interface BackupPlan {
 }
 
 /**
- * Which stored parts the next backup keeps and which items it writes anew.
+ * Which stored parts the next backup keeps and which items it writes anew (none when they were
+ * written by another `writer`).
  * `rows`: every item's id and mark, newest first; `changed`: ids the change log names since
  * `state.rev`, or null when the log does not reach back that far (then the marks decide alone).
  * New items (in no kept part) come first, written together with the first part when that one
@@ -113,6 +116,7 @@ export function planBackup(
   rows: ReadonlyArray<{ id: string; mark: number }>,
   changed: ReadonlySet<string> | null,
   partItems = BACKUP_PART_ITEMS,
+  writer = state?.writer,
 ): BackupPlan {
   const chunk = (ids: string[]): PlannedPart[] => {
     const out: PlannedPart[] = [];
@@ -120,7 +124,7 @@ export function planBackup(
     return out;
   };
   const all = (): BackupPlan => ({ parts: chunk(rows.map((r) => r.id)), drop: state ? state.parts.map((p) => p.key) : [] });
-  if (!state || state.parts.length === 0) return all();
+  if (!state || state.parts.length === 0 || state.writer !== writer) return all();
   const mark = new Map(rows.map((r) => [r.id, r.mark]));
   const placed = new Set<string>();
   const drop: number[] = [];

@@ -315,6 +315,23 @@ export interface LibraryOptions {
   searchIndex?: 'eager' | 'lazy';
   /** saveMany of at least this many items matches in memory (default BULK_MIN; tests compare both ways) */
   bulkFrom?: number;
+  /**
+   * Keep a JSON backup's stored parts up to date (backup.ts): `afterMs` after the last write of
+   * this Library, once a backup has stored parts, the parts its writes made stale are written
+   * again with `write` — at most `maxItems` items (more waits for the next backup) — so that
+   * the next backup finds them ready. Off by default (the background's Library turns it on).
+   */
+  backupRefresh?: { write: BackupWriter; afterMs: number; maxItems: number };
+}
+
+/**
+ * Writes a backup part's bytes: its items, the first preceded by "\n", the others by ",\n"
+ * (formats/json.ts jsonBackupWriter); `id` names the writer's output format (parts written by
+ * another id are written again).
+ */
+export interface BackupWriter {
+  id: string;
+  write(items: SavedItem[], json: Uint8Array[]): Uint8Array[];
 }
 
 /** Convert the pipeline's Article into a save. */
@@ -737,7 +754,7 @@ async function forgetBackupOf(tx: WriteTx, ids: string[] | null): Promise<void> 
   const keep = state && ids ? state.parts.filter((p) => !p.ids.some((id) => gone.has(id))) : [];
   if (!state) await meta.delete(BACKUP_PART_KEYS());
   else for (const p of state.parts) if (!keep.includes(p)) await meta.delete(backupPartKey(p.key));
-  const next: BackupState = { v: 1, gen: (state?.gen ?? 0) + 1, rev: state?.rev ?? 0, next: state?.next ?? 0, parts: keep };
+  const next: BackupState = { v: 1, writer: state?.writer ?? '', gen: (state?.gen ?? 0) + 1, rev: state?.rev ?? 0, next: state?.next ?? 0, parts: keep };
   await meta.put(next, BACKUP_STATE_KEY);
 }
 
@@ -1151,6 +1168,9 @@ export class Library {
   private readonly lazySearchIndex: boolean;
   private readonly bulkFrom: number;
   private compacting: Promise<unknown> | null = null;
+  private readonly backupRefresh: LibraryOptions['backupRefresh'] | null;
+  private backupTimer: ReturnType<typeof setTimeout> | null = null;
+  private refreshing: Promise<number> | null = null;
   /** the last error of a background merge (it is retried after the next save) */
   lastCompactionError: unknown = null;
 
@@ -1161,6 +1181,7 @@ export class Library {
     this.autoCompact = options.autoCompact ?? true;
     this.lazySearchIndex = options.searchIndex === 'lazy';
     this.bulkFrom = options.bulkFrom ?? BULK_MIN;
+    this.backupRefresh = options.backupRefresh ?? null;
   }
 
   private now(): string {
@@ -1241,6 +1262,8 @@ export class Library {
 
   /** Close the connection (it reopens on the next call). */
   async close(): Promise<void> {
+    if (this.backupTimer) clearTimeout(this.backupTimer);
+    this.backupTimer = null;
     await this.idle();
     const p = this.dbPromise;
     this.segs.clear();
@@ -1274,6 +1297,7 @@ export class Library {
       const failed = await done;
       if (failed) throw failed;
       if (segmentCount >= MERGE_FACTOR && this.autoCompact) this.scheduleCompaction();
+      if (this.backupRefresh) this.scheduleBackupRefresh(this.backupRefresh.afterMs);
       return result;
     } catch (e) {
       try {
@@ -1764,11 +1788,11 @@ export class Library {
    * false when a delete or clear came meanwhile (nothing is stored then) or the write failed;
    * they are stored once `storeAfter` (the download of the file) settles.
    * null while imported bodies wait to be cleaned: the caller writes the file from scratch,
-   * cleaning them on the way.
+   * cleaning them on the way (and when more than `maxBuild` items would be written).
    */
   async backupParts(
-    write: (items: SavedItem[], json: Uint8Array[]) => Uint8Array[],
-    options: { clean?: Cleaner; partItems?: number; storeAfter?: Promise<unknown> } = {},
+    write: BackupWriter,
+    options: { clean?: Cleaner; partItems?: number; storeAfter?: Promise<unknown>; maxBuild?: number } = {},
   ): Promise<BackupParts | null> {
     const db = await this.db();
     let cache = await this.sync();
@@ -1787,8 +1811,12 @@ export class Library {
       else if (state && state.rev < cache.rev) {
         const changes = db.transaction('changes', 'readonly').objectStore('changes');
         const log = (await changes.getAll(IDBKeyRange.bound(state.rev + 1, cache.rev))) as Array<{ ids: string[] | '*' }>;
+        // the log no longer reaches back (over CHANGES_KEPT writes): the row marks decide alone. A
+        // body is never rewritten without its row but by cleanPending, and a part never holds a
+        // body waiting to be cleaned (no parts while any waits; one cleaned on the way is what
+        // cleanPending writes, and its row changes there when its counts do)
         if (log.length === cache.rev - state.rev && log.every((c) => c.ids !== '*')) changed = new Set(log.flatMap((c) => c.ids as string[]));
-        else state = { ...state, parts: [] }; // the log no longer reaches back: start over
+        else if (log.some((c) => c.ids === '*')) state = { ...state, parts: [] }; // cleared meanwhile: start over
       }
     } catch (e) {
       throw readError(e);
@@ -1803,7 +1831,7 @@ export class Library {
     };
     const rows = this.ordered(cache).map((r) => ({ id: r.id, mark: rowMark(r) }));
     const markOf = new Map(rows.map((r) => [r.id, r.mark]));
-    const plan = planBackup(state, rows, changed, options.partItems);
+    const plan = planBackup(state, rows, changed, options.partItems, write.id);
     // the kept parts' Blobs (handles to files IndexedDB holds: nothing is read here)
     const kept = plan.parts.flatMap((p) => ('keep' in p ? [p.keep] : []));
     let blobs: unknown[];
@@ -1821,6 +1849,7 @@ export class Library {
     const planned = plan.parts.map((p) => ('keep' in p && !blobOf.has(p.keep.key) ? { build: p.keep.ids, was: p.keep.key } : p));
     const drop = [...plan.drop, ...planned.flatMap((p) => ('was' in p ? [p.was] : []))];
     const wanted = planned.flatMap((p) => ('build' in p ? p.build : []));
+    if (wanted.length > (options.maxBuild ?? Infinity)) return null;
     const partOf = new Map<string, number>();
     planned.forEach((p, k) => {
       if ('build' in p) for (const id of p.build) partOf.set(id, k);
@@ -1838,7 +1867,7 @@ export class Library {
       const g = got[k]!;
       if (!g.items.length) return;
       const start = bytes;
-      for (const c of write(g.items, g.json)) {
+      for (const c of write.write(g.items, g.json)) {
         chunks.push(c);
         bytes += c.length;
       }
@@ -1895,12 +1924,46 @@ export class Library {
     const built = fresh.length;
     lap('blob');
     // (`storeAfter`: the caller's download first — storing 300 MB beside it slows it down)
-    const stored = built || drop.length ? Promise.resolve(options.storeAfter).then(() => this.storeBackup(state, rev, final, fresh, drop)) : Promise.resolve(true);
+    const stored = built || drop.length ? Promise.resolve(options.storeAfter).then(() => this.storeBackup(state, write.id, rev, final, fresh, drop)) : Promise.resolve(true);
     return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, stored, timings: t };
   }
 
+  /**
+   * Write again the stored backup parts that changes made stale (LibraryOptions.backupRefresh),
+   * so that the next backup finds them ready. Nothing when no backup stored parts yet (or after a
+   * clear), while imported bodies wait to be cleaned, or when more than `maxItems` items would
+   * be written (a big import: the next backup writes them). Resolves the parts written.
+   */
+  async refreshBackup(write: BackupWriter, maxItems = Infinity): Promise<number> {
+    const db = await this.db();
+    let state: BackupState | null;
+    try {
+      state = readBackupState(await db.transaction('meta', 'readonly').objectStore('meta').get(BACKUP_STATE_KEY));
+    } catch (e) {
+      throw readError(e);
+    }
+    if (!state?.parts.length) return 0;
+    const b = await this.backupParts(write, { maxBuild: maxItems });
+    if (!b || !(await b.stored)) return 0;
+    return b.built;
+  }
+
+  private scheduleBackupRefresh(ms: number): void {
+    if (this.backupTimer) clearTimeout(this.backupTimer);
+    this.backupTimer = setTimeout(() => {
+      this.backupTimer = null;
+      const r = this.backupRefresh;
+      if (!r) return;
+      // one at a time; a write during a refresh schedules the next
+      const run = () => this.refreshBackup(r.write, r.maxItems).catch(() => 0);
+      this.refreshing = (this.refreshing ?? Promise.resolve(0)).then(run).finally(() => {
+        this.refreshing = null;
+      });
+    }, ms);
+  }
+
   /** Store a backup's new parts and its state, unless a delete or clear changed the state meanwhile. */
-  private async storeBackup(was: BackupState | null, rev: number, parts: BackupPart[], fresh: Array<{ part: BackupPart; blob: Blob }>, drop: number[]): Promise<boolean> {
+  private async storeBackup(was: BackupState | null, writer: string, rev: number, parts: BackupPart[], fresh: Array<{ part: BackupPart; blob: Blob }>, drop: number[]): Promise<boolean> {
     try {
       const db = await this.db();
       const tx = db.transaction('meta', 'readwrite');
@@ -1913,13 +1976,13 @@ export class Library {
       }
       let next = was?.next ?? 0;
       // starting over (no state this code knows, or all rewritten): whatever parts are there are nobody's
-      if (!was || !was.parts.length) await meta.delete(BACKUP_PART_KEYS());
+      if (!was || !was.parts.length || was.writer !== writer) await meta.delete(BACKUP_PART_KEYS());
       else for (const key of drop) await meta.delete(backupPartKey(key));
       for (const f of fresh) {
         f.part.key = next++;
         await meta.put(f.blob, backupPartKey(f.part.key));
       }
-      const state: BackupState = { v: 1, gen: (was?.gen ?? 0) + 1, rev, next, parts };
+      const state: BackupState = { v: 1, writer, gen: (was?.gen ?? 0) + 1, rev, next, parts };
       await meta.put(state, BACKUP_STATE_KEY);
       await tx.done;
       return true;
@@ -2199,9 +2262,9 @@ export class Library {
       }) as Promise<unknown>;
   }
 
-  /** Resolves when background index maintenance (segment merging) has finished. */
+  /** Resolves when background maintenance (segment merging, a backup refresh under way) has finished. */
   async idle(): Promise<void> {
-    while (this.compacting) await this.compacting;
+    while (this.compacting || this.refreshing) await (this.compacting ?? this.refreshing);
   }
 
   /**

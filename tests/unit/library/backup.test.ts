@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BACKUP_PART_ITEMS, planBackup, readBackupState, rowMark, type BackupState } from '../../../utils/library/backup';
-import { JsonChunkWriter, jsonFileOfParts, jsonItemChunks } from '../../../utils/library/formats/json';
-import type { Library } from '../../../utils/library/store';
+import { JsonChunkWriter, jsonBackupWriter, jsonFileOfParts, jsonItemChunks } from '../../../utils/library/formats/json';
+import { Library } from '../../../utils/library/store';
 import { articleInput, freshLibrary, tickingClock } from './helpers';
 
 const NOW = new Date('2026-11-30T01:00:00Z');
@@ -22,7 +22,7 @@ async function fromScratch(lib: Library): Promise<string> {
 
 /** A backup through the parts: the file's text, and how many parts were kept / written. */
 async function backup(lib: Library, clean?: (html: string) => string) {
-  const b = await lib.backupParts(jsonItemChunks, { partItems: PART, clean });
+  const b = await lib.backupParts(jsonBackupWriter, { partItems: PART, clean });
   if (!b) return null;
   const text = await new Blob(jsonFileOfParts(NOW, b.parts)).text();
   return { text, kept: b.kept, built: b.built, items: b.items, stored: await b.stored };
@@ -52,6 +52,7 @@ describe('planBackup (pure)', () => {
   const rows = (n: number, mark = 1) => Array.from({ length: n }, (_, i) => ({ id: `id${i}`, mark }));
   const state = (parts: Array<[number, string[]]>, mark = 1): BackupState => ({
     v: 1,
+    writer: 'w',
     gen: 1,
     rev: 5,
     next: 100,
@@ -136,7 +137,7 @@ describe('Library.backupParts', () => {
         'delete + undo',
         async () => {
           await lib.restore(await lib.delete([ids[30]!]));
-          expect(await lib.backupParts(jsonItemChunks, { partItems: PART })).toBeNull();
+          expect(await lib.backupParts(jsonBackupWriter, { partItems: PART })).toBeNull();
           await lib.cleanPending(250, (html) => html);
         },
         1,
@@ -183,7 +184,7 @@ describe('Library.backupParts', () => {
     const { lib } = await library(5);
     await backup(lib);
     await lib.saveMany([articleInput(77, { html: '<p onclick="x()">Imported wombat<script>bad()</script></p>', words: 2, excerpt: 'Imported wombat' })], { untrusted: true });
-    expect(await lib.backupParts(jsonItemChunks, { partItems: PART })).toBeNull();
+    expect(await lib.backupParts(jsonBackupWriter, { partItems: PART })).toBeNull();
     await lib.cleanPending(250, (html) => html.replace(/<script>.*?<\/script>/g, '').replace(/ onclick="[^"]*"/g, ''));
     const b = (await backup(lib))!;
     expect(b.text).toContain('Imported wombat');
@@ -197,9 +198,12 @@ describe('Library.backupParts', () => {
     await lib.update(ids[0]!, { tags: ['x'] });
     // the delete comes while the changed part is being written (before the parts are stored)
     let deleting: Promise<unknown> | null = null;
-    const writeAndDelete: typeof jsonItemChunks = (items, bodies) => {
-      deleting ??= lib.delete([ids[1]!]);
-      return jsonItemChunks(items, bodies);
+    const writeAndDelete = {
+      id: jsonBackupWriter.id,
+      write: (items: Parameters<typeof jsonItemChunks>[0], bodies: Parameters<typeof jsonItemChunks>[1]) => {
+        deleting ??= lib.delete([ids[1]!]);
+        return jsonItemChunks(items, bodies);
+      },
     };
     const during = await lib.backupParts(writeAndDelete, { partItems: PART });
     await deleting;
@@ -228,7 +232,7 @@ describe('Library.backupParts', () => {
   it('the new parts are stored only once the download is over (storeAfter); a delete meanwhile stores nothing', async () => {
     const { lib, ids } = await library(25);
     let downloaded = () => {};
-    const b = (await lib.backupParts(jsonItemChunks, { partItems: PART, storeAfter: new Promise<void>((r) => (downloaded = r)) }))!;
+    const b = (await lib.backupParts(jsonBackupWriter, { partItems: PART, storeAfter: new Promise<void>((r) => (downloaded = r)) }))!;
     await new Promise((r) => setTimeout(r, 20));
     expect(await storedText(lib)).toBe('');
     downloaded();
@@ -236,11 +240,43 @@ describe('Library.backupParts', () => {
     expect(await storedText(lib)).toContain('zq3zq');
     expect((await backup(lib))!.kept).toBe(3);
     await lib.update(ids[0]!, { tags: ['t'] });
-    const c = (await lib.backupParts(jsonItemChunks, { partItems: PART, storeAfter: new Promise<void>((r) => (downloaded = r)) }))!;
+    const c = (await lib.backupParts(jsonBackupWriter, { partItems: PART, storeAfter: new Promise<void>((r) => (downloaded = r)) }))!;
     await lib.delete([ids[20]!]);
     downloaded();
     expect(await c.stored).toBe(false);
     expect(byId((await backup(lib))!.text)).toEqual(byId(await fromScratch(lib)));
+  });
+
+  it('over 500 writes since the last backup (the log no longer reaches back): the row marks still rewrite only the part touched', async () => {
+    const { lib, ids } = await library(25);
+    await backup(lib);
+    for (let i = 1; i <= 510; i++) await lib.update(ids[7]!, { progress: i / 1000 });
+    const b = (await backup(lib))!;
+    expect(b).toMatchObject({ built: 1, kept: 2 });
+    expect(byId(b.text)).toEqual(byId(await fromScratch(lib)));
+  });
+
+  it('parts written by another item writer (an extension update) are all written again', async () => {
+    const { lib } = await library(25);
+    await backup(lib);
+    const other = { id: 'another writer', write: jsonBackupWriter.write };
+    const b = (await lib.backupParts(other, { partItems: PART }))!;
+    expect(b).toMatchObject({ kept: 0, built: 3 });
+    expect(await b.stored).toBe(true);
+    expect((await lib.backupParts(other, { partItems: PART }))!.built).toBe(0);
+    expect((await backup(lib))!.built).toBe(3);
+  });
+
+  it("golden: a part's bytes for a fixed item (when this changes, bump JSON_PART_FORMAT so stored parts are written again)", () => {
+    const item = {
+      id: 'abc', url: 'https://www.inkl.com/news/x', title: 'T “q”', byline: 'B', source: { name: 'P', url: 'https://p.example/x' }, aggregator: 'inkl' as const,
+      published: '2026-03-01T10:00:00.000Z', savedAt: '2026-03-02T10:00:00.000Z', updatedAt: '2026-03-02T10:00:00.000Z', tags: ['a'], archived: false, favourite: true,
+      read: false, progress: 0.25, words: 3, readingMinutes: 1, excerpt: 'E', hasContent: true, lang: 'en', dir: 'ltr', html: '',
+    };
+    const bytes = jsonItemChunks([item as never, item as never], [new TextEncoder().encode('"<p>é</p>"'), new TextEncoder().encode('""')]);
+    const one = (html: string) =>
+      `{"id":"abc","url":"https://www.inkl.com/news/x","title":"T “q”","byline":"B","source":{"name":"P","url":"https://p.example/x"},"aggregator":"inkl","published":"2026-03-01T10:00:00.000Z","savedAt":"2026-03-02T10:00:00.000Z","tags":["a"],"archived":false,"favourite":true,"words":3,"hasContent":true,"html":${html},"canonicalUrl":null,"excerpt":"E","leadImage":null,"readingMinutes":1,"lang":"en","dir":"ltr","read":false,"progress":0.25,"updatedAt":"2026-03-02T10:00:00.000Z"}`;
+    expect(new TextDecoder().decode(Buffer.concat(bytes))).toBe(`\n${one('"<p>é</p>"')},\n${one('""')}`);
   });
 
   it('a stored part gone missing, or a state that is not one this code wrote, is written anew', async () => {
@@ -264,3 +300,48 @@ interface IDBDatabaseLike {
   delete(store: string, key: string): Promise<void>;
   put(store: string, value: unknown, key: string): Promise<unknown>;
 }
+
+describe('backup refresh (LibraryOptions.backupRefresh)', () => {
+  const settle = async (lib: Library, ms = 40) => {
+    await new Promise((r) => setTimeout(r, ms));
+    await lib.idle();
+  };
+  const refreshing = (maxItems = 1000) => {
+    const { factory } = freshLibrary();
+    const lib = new Library({ indexedDB: factory, now: tickingClock(), backupRefresh: { write: jsonBackupWriter, afterMs: 5, maxItems } });
+    return lib;
+  };
+  const fill = (lib: Library, n: number) => lib.saveMany(Array.from({ length: n }, (_, i) => articleInput(i, { html: `<p>Story ${i} zq${i}zq.</p>` })));
+
+  it('after a backup, edits rewrite their stale parts in the background: the next backup writes nothing and is exact', async () => {
+    const lib = refreshing();
+    const saved = await fill(lib, 35);
+    await settle(lib);
+    expect(await storedText(lib)).toBe(''); // no backup yet: nothing is kept
+    const first = await lib.backupParts(jsonBackupWriter);
+    expect(await first!.stored).toBe(true);
+    await lib.update(saved[3]!.id, { tags: ['later'] });
+    await lib.save(articleInput(99, { html: '<p>Saved after the backup.</p>' }));
+    await settle(lib);
+    const next = (await lib.backupParts(jsonBackupWriter))!;
+    expect(next.built).toBe(0);
+    const text = await new Blob(jsonFileOfParts(NOW, next.parts)).text();
+    expect(byId(text)).toEqual(byId(await fromScratch(lib)));
+    expect(text).toContain('Saved after the backup.');
+    await lib.close();
+  });
+
+  it('more than maxItems to write, or a clear: the refresh leaves it to the next backup', async () => {
+    const lib = refreshing(5);
+    await fill(lib, 12);
+    await (await lib.backupParts(jsonBackupWriter, { partItems: PART }))!.stored;
+    await lib.saveMany(Array.from({ length: 8 }, (_, i) => articleInput(100 + i)));
+    await settle(lib);
+    expect((await lib.backupParts(jsonBackupWriter, { partItems: PART }))!.built).toBeGreaterThan(0);
+    await lib.clear();
+    await lib.save(articleInput(500));
+    await settle(lib);
+    expect(await storedText(lib)).toBe('');
+    await lib.close();
+  });
+});

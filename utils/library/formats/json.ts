@@ -133,6 +133,18 @@ export class JsonChunkWriter {
 }
 
 /**
+ * What a stored backup part was written by: parts written by another version of the item writer
+ * are never reused (an extension update that changes the file's items writes every part again).
+ * Bump JSON_PART_FORMAT whenever jsonItemChunks' bytes for the same item change; a golden test
+ * (tests/unit/library/backup.test.ts) fails until it is bumped.
+ */
+export const JSON_PART_FORMAT = 1;
+export const jsonBackupWriter = {
+  id: `lectern-json-${LECTERN_JSON_VERSION}/parts-${JSON_PART_FORMAT}/${SAVED_ITEM_FIELDS.join(',')}`,
+  write: (items: readonly SavedItem[], bodies: readonly Uint8Array[]): Uint8Array[] => jsonItemChunks(items, bodies),
+};
+
+/**
  * A backup part's bytes (Library.backupParts): the items as JsonChunkWriter writes them — the
  * first preceded by "\n", the others by ",\n" — without the file's head and tail.
  */

@@ -12,7 +12,7 @@
 import { sanitizeHtml } from '../../extract/sanitize';
 import { bookLanguage } from '../../library/formats/epub';
 import { addBatchAsync, exportFileWriter, exportLibrary, exportLibraryAsync } from '../../library/formats/export';
-import { JsonChunkWriter, jsonFileOfParts, jsonItemChunks } from '../../library/formats/json';
+import { JsonChunkWriter, jsonBackupWriter, jsonFileOfParts } from '../../library/formats/json';
 import { ymd } from '../../library/formats/util';
 import { bytesToBase64 } from '../../library/formats/util';
 import type { ExportFormat } from '../../library/formats/types';
@@ -144,7 +144,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         let downloaded = () => {};
         const storeAfter = new Promise<void>((resolve) => (downloaded = resolve));
         const b = await library()
-          .backupParts(jsonItemChunks, { clean, storeAfter })
+          .backupParts(jsonBackupWriter, { clean, storeAfter })
           .catch((e: unknown) => (console.warn('[Lectern] backup parts unavailable, writing the backup from scratch', e), null));
         if (b) {
           lap('read');

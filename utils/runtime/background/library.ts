@@ -9,6 +9,7 @@ import { browser } from 'wxt/browser';
 import { Library, LibraryError, articleToSaveInput, type ItemPatch, type ListFilter, type SaveInput } from '../../library/store';
 import type { SavedItem } from '../../library/types';
 import { exportLibrary } from '../../library/formats/export';
+import { jsonBackupWriter } from '../../library/formats/json';
 import { EXPORT_FORMATS, type ExportFormat } from '../../library/formats/types';
 import {
   envelope,
@@ -29,9 +30,16 @@ import { withDom } from './dom';
 
 let library: Library | null = null;
 
+/**
+ * Once the user has made a JSON backup, the parts their later edits make stale are written again
+ * 15 s after the last one (before Chrome stops an idle service worker, 30 s), at most 1,000
+ * articles at a time: the next backup finds them ready (backup.ts; docs/benchmarks.md).
+ */
+const BACKUP_REFRESH = { write: jsonBackupWriter, afterMs: 15_000, maxItems: 1_000 };
+
 /** The background's one Library (opened on first use). */
 export function getLibrary(): Library {
-  return (library ??= new Library());
+  return (library ??= new Library({ backupRefresh: BACKUP_REFRESH }));
 }
 
 /** Tests: use this Library instead (null: back to the default). */
