@@ -7,7 +7,7 @@
  * bodies out of IndexedDB (~2 s). A Blob that IndexedDB already holds is a file the browser
  * process has: a download made of 40 of them starts at once and is on disk in ~1 s
  * (docs/benchmarks.md, fifth session). So a backup stores what it wrote — the serialised items,
- * about 250 to a part, each part a Blob in meta `backup:<key>` — and the next backup writes
+ * 50 to a part, each part a Blob in meta `backup:<key>` — and the next backup writes
  * again only the parts whose items changed, were deleted, or are new, and hands the browser
  * the stored parts for the rest. The file is the same, item for item, as one written from
  * scratch (tests); only the items' order differs: newest first as they entered the backup
@@ -41,6 +41,8 @@ export interface BackupPart {
   ids: string[];
   /** rowMark of each item's row when it was written */
   marks: number[];
+  /** the part's size: a stored Blob of another size is not used (written again) */
+  bytes: number;
 }
 
 export interface BackupState {
@@ -51,8 +53,6 @@ export interface BackupState {
   gen: number;
   /** the library's rev the parts are as new as (at least) */
   rev: number;
-  /** the next part key */
-  next: number;
   parts: BackupPart[];
 }
 
@@ -81,10 +81,10 @@ const isNat = (v: unknown): v is number => Number.isSafeInteger(v) && (v as numb
 export function readBackupState(v: unknown): BackupState | null {
   if (!v || typeof v !== 'object') return null;
   const s = v as BackupState;
-  if (s.v !== 1 || typeof s.writer !== 'string' || !isNat(s.gen) || !isNat(s.rev) || !isNat(s.next) || !Array.isArray(s.parts)) return null;
+  if (s.v !== 1 || typeof s.writer !== 'string' || !isNat(s.gen) || !isNat(s.rev) || !Array.isArray(s.parts)) return null;
   const keys = new Set<number>();
   for (const p of s.parts) {
-    if (!p || typeof p !== 'object' || !isNat(p.key) || p.key >= s.next || keys.has(p.key)) return null;
+    if (!p || typeof p !== 'object' || !isNat(p.key) || keys.has(p.key) || !isNat(p.bytes)) return null;
     if (!Array.isArray(p.ids) || !Array.isArray(p.marks) || p.ids.length !== p.marks.length || p.ids.length === 0) return null;
     if (!p.ids.every((id) => typeof id === 'string') || !p.marks.every(isNat)) return null;
     keys.add(p.key);
@@ -118,6 +118,7 @@ export function planBackup(
   partItems = BACKUP_PART_ITEMS,
   writer = state?.writer,
 ): BackupPlan {
+  partItems = Math.max(1, Math.floor(partItems));
   const chunk = (ids: string[]): PlannedPart[] => {
     const out: PlannedPart[] = [];
     for (let i = 0; i < ids.length; i += partItems) out.push({ build: ids.slice(i, i + partItems) });

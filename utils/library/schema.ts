@@ -47,6 +47,13 @@ export interface StoredRow extends ItemRow {
    * sanitised yet) and are counted again from the sanitised text when it is cleaned.
    */
   recount?: { words?: true; excerpt?: true; minutes?: true };
+  /**
+   * The rev of the write that last gave the entry its body (saves, restore; not cleanPending,
+   * which rewrites a body as what an export cleaning it on the way already gave). A stored
+   * backup part remembers each row as it was (backup.ts rowMark): with this, a new body always
+   * makes a new row, even a re-save whose row is otherwise the same.
+   */
+  bodyRev?: number;
 }
 
 export interface PackedRef {

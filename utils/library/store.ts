@@ -677,6 +677,7 @@ function isRawBody(x: unknown): x is RawBody {
  */
 async function writeBody(ctx: WriteCtx, row: StoredRow, p: Prepared, noWait: boolean, replacing: boolean): Promise<void> {
   const { at, len } = p.body;
+  row.bodyRev = ctx.rev;
   if (p.body.raw && at !== undefined && len !== undefined) {
     row.packed = { pack: ctx.rev, at, len };
     ctx.packUsed = true;
@@ -754,7 +755,7 @@ async function forgetBackupOf(tx: WriteTx, ids: string[] | null): Promise<void> 
   const keep = state && ids ? state.parts.filter((p) => !p.ids.some((id) => gone.has(id))) : [];
   if (!state) await meta.delete(BACKUP_PART_KEYS());
   else for (const p of state.parts) if (!keep.includes(p)) await meta.delete(backupPartKey(p.key));
-  const next: BackupState = { v: 1, writer: state?.writer ?? '', gen: (state?.gen ?? 0) + 1, rev: state?.rev ?? 0, next: state?.next ?? 0, parts: keep };
+  const next: BackupState = { v: 1, writer: state?.writer ?? '', gen: (state?.gen ?? 0) + 1, rev: state?.rev ?? 0, parts: keep };
   await meta.put(next, BACKUP_STATE_KEY);
 }
 
@@ -1463,6 +1464,7 @@ export class Library {
     await this.write(async (ctx) => {
       for (const { row, p } of ready) {
         if ((await ctx.tx.objectStore('items').getKey(row.id)) === undefined) ctx.countDelta++;
+        row.bodyRev = ctx.rev;
         await ctx.tx.objectStore('items').put(row);
         await putBody(ctx, row.id, p.body, p.terms);
       }
@@ -1843,9 +1845,9 @@ export class Library {
     }
     const blobOf = new Map<number, Blob>();
     kept.forEach((p, i) => {
-      if (isBlobLike(blobs[i])) blobOf.set(p.key, blobs[i] as Blob);
+      if (isBlobLike(blobs[i]) && (blobs[i] as Blob).size === p.bytes) blobOf.set(p.key, blobs[i] as Blob);
     });
-    // a part whose Blob is missing (or not one) is written anew
+    // a part whose Blob is missing, not one, or not of the size written is written anew
     const planned = plan.parts.map((p) => ('keep' in p && !blobOf.has(p.keep.key) ? { build: p.keep.ids, was: p.keep.key } : p));
     const drop = [...plan.drop, ...planned.flatMap((p) => ('was' in p ? [p.was] : []))];
     const wanted = planned.flatMap((p) => ('build' in p ? p.build : []));
@@ -1915,7 +1917,7 @@ export class Library {
       const sp = newPart.get(k);
       if (!sp) return; // every item of it deleted meanwhile, or damaged
       const blob = all.slice(sp.start, sp.end);
-      const part: BackupPart = { key: -1, ids: sp.ids, marks: sp.ids.map((id) => markOf.get(id)!) };
+      const part: BackupPart = { key: -1, ids: sp.ids, marks: sp.ids.map((id) => markOf.get(id)!), bytes: sp.end - sp.start };
       parts.push(blob);
       fresh.push({ part, blob });
       final.push(part);
@@ -1924,8 +1926,16 @@ export class Library {
     const built = fresh.length;
     lap('blob');
     // (`storeAfter`: the caller's download first — storing 300 MB beside it slows it down)
-    const stored = built || drop.length ? Promise.resolve(options.storeAfter).then(() => this.storeBackup(state, write.id, rev, final, fresh, drop)) : Promise.resolve(true);
+    const stored = built || drop.length ? Promise.resolve(options.storeAfter).then(() => this.storeBackup(state, write.id, rev, final, fresh)) : Promise.resolve(true);
     return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, stored, timings: t };
+  }
+
+  /** Drop every stored backup part (a download made of them failed): the next backup writes the whole file. */
+  async forgetBackup(): Promise<void> {
+    await this.write(async (ctx) => {
+      await forgetBackupOf(ctx.tx, null);
+      return [undefined, []];
+    });
   }
 
   /**
@@ -1962,32 +1972,45 @@ export class Library {
     }, ms);
   }
 
-  /** Store a backup's new parts and its state, unless a delete or clear changed the state meanwhile. */
-  private async storeBackup(was: BackupState | null, writer: string, rev: number, parts: BackupPart[], fresh: Array<{ part: BackupPart; blob: Blob }>, drop: number[]): Promise<boolean> {
+  /**
+   * Store a backup's new parts and its state, unless a delete or clear changed the state meanwhile.
+   * Each new part goes in a transaction of its own (a library write waits for one part, never for
+   * the whole backup), under a random key; then one small transaction checks the state's `gen`,
+   * writes the new state and deletes every part it does not name (replaced ones, and any left by
+   * a backup that stopped half-way).
+   */
+  private async storeBackup(was: BackupState | null, writer: string, rev: number, parts: BackupPart[], fresh: Array<{ part: BackupPart; blob: Blob }>): Promise<boolean> {
+    const db = await this.db().catch(() => null);
+    if (!db) return false;
+    const written: string[] = [];
     try {
-      const db = await this.db();
+      for (const f of fresh) {
+        f.part.key = Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
+        const key = backupPartKey(f.part.key);
+        written.push(key);
+        const tx = db.transaction('meta', 'readwrite');
+        await tx.objectStore('meta').put(f.blob, key);
+        await tx.done;
+      }
       const tx = db.transaction('meta', 'readwrite');
       const meta = tx.objectStore('meta');
       const now = readBackupState(await meta.get(BACKUP_STATE_KEY));
-      if ((now?.gen ?? -1) !== (was?.gen ?? -1)) {
-        tx.abort();
-        await tx.done.catch(() => undefined);
-        return false;
+      const ours = (now?.gen ?? -1) === (was?.gen ?? -1);
+      const named = new Set(ours ? parts.map((p) => backupPartKey(p.key)) : (now?.parts ?? []).map((p) => backupPartKey(p.key)));
+      // without a state this code knows, every part is nobody's
+      if (ours || !now) {
+        for (const key of (await meta.getAllKeys(BACKUP_PART_KEYS())) as string[]) {
+          if (!named.has(key)) await meta.delete(key);
+        }
+      } else {
+        for (const key of written) await meta.delete(key);
       }
-      let next = was?.next ?? 0;
-      // starting over (no state this code knows, or all rewritten): whatever parts are there are nobody's
-      if (!was || !was.parts.length || was.writer !== writer) await meta.delete(BACKUP_PART_KEYS());
-      else for (const key of drop) await meta.delete(backupPartKey(key));
-      for (const f of fresh) {
-        f.part.key = next++;
-        await meta.put(f.blob, backupPartKey(f.part.key));
-      }
-      const state: BackupState = { v: 1, writer, gen: (was?.gen ?? 0) + 1, rev, next, parts };
-      await meta.put(state, BACKUP_STATE_KEY);
+      if (ours) await meta.put({ v: 1, writer, gen: (was?.gen ?? 0) + 1, rev, parts } satisfies BackupState, BACKUP_STATE_KEY);
       await tx.done;
-      return true;
+      return ours;
     } catch {
-      return false; // the next backup writes them again
+      // the next backup writes them again (and its store deletes what this one left)
+      return false;
     }
   }
 

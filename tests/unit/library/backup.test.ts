@@ -55,8 +55,8 @@ describe('planBackup (pure)', () => {
     writer: 'w',
     gen: 1,
     rev: 5,
-    next: 100,
-    parts: parts.map(([key, ids]) => ({ key, ids, marks: ids.map(() => mark) })),
+
+    parts: parts.map(([key, ids]) => ({ key, ids, marks: ids.map(() => mark), bytes: 100 })),
   });
 
   it('no state: every item, newest first, in parts of the given size', () => {
@@ -103,7 +103,7 @@ describe('planBackup (pure)', () => {
   it('readBackupState takes only a state this code wrote', () => {
     const good = state([[1, ['a']]]);
     expect(readBackupState(good)).toBe(good);
-    for (const bad of [null, 1, {}, { ...good, v: 2 }, { ...good, parts: [{ key: 1, ids: ['a'], marks: [] }] }, { ...good, parts: [{ key: 100, ids: ['a'], marks: [1] }] }, { ...good, parts: [{ key: 1, ids: [], marks: [] }] }]) {
+    for (const bad of [null, 1, {}, { ...good, v: 2 }, { ...good, parts: [{ key: 1, ids: ['a'], marks: [], bytes: 1 }] }, { ...good, parts: [{ key: 1, ids: [], marks: [], bytes: 1 }] }, { ...good, parts: [{ key: 1, ids: ['a'], marks: [1] }] }, { ...good, writer: 3 }]) {
       expect(readBackupState(bad)).toBeNull();
     }
     expect(rowMark({ a: 1 })).not.toBe(rowMark({ a: 2 }));
@@ -283,7 +283,8 @@ describe('Library.backupParts', () => {
     const { lib, ids } = await library(25);
     await backup(lib);
     const db = await (lib as unknown as { db(): Promise<IDBDatabaseLike> }).db();
-    await db.delete('meta', 'backup:1');
+    const [first] = (await db.getAllKeys('meta', IDBKeyRange.bound('backup:', 'backup:\uffff'))) as string[];
+    await db.delete('meta', first!);
     let b = (await backup(lib))!;
     expect(b.built).toBe(1);
     expect(byId(b.text)).toEqual(byId(await fromScratch(lib)));
@@ -297,6 +298,7 @@ describe('Library.backupParts', () => {
 });
 
 interface IDBDatabaseLike {
+  getAllKeys(store: string, range: IDBKeyRange): Promise<unknown[]>;
   delete(store: string, key: string): Promise<void>;
   put(store: string, value: unknown, key: string): Promise<unknown>;
 }

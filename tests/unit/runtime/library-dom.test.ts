@@ -165,6 +165,44 @@ describe('DOM-needing library steps with a DOM in the background (Firefox)', () 
     await vi.waitFor(() => expect(revoked).toEqual(['blob:lectern/1', 'blob:lectern/2']));
   });
 
+  it('a whole-library JSON download reuses the last backup\'s parts, stored once its download is over; a download that failed forgets them', async () => {
+    await saveInput(ARTICLE);
+    await saveInput({ url: 'https://news.example/link', title: 'A link' });
+    // Node's Blob: fake-indexeddb keeps it (jsdom's comes back as a plain object, which the
+    // library takes for a part gone bad and writes again — as it should)
+    vi.stubGlobal('Blob', (await import('node:buffer')).Blob);
+    let n = 0;
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: () => `blob:lectern/b${++n}`, revokeObjectURL: () => undefined }));
+    type Delta = { id: number; state?: { current?: string }; error?: { current?: string } };
+    const listeners: Array<(d: Delta) => void> = [];
+    const changed = (d: Delta) => listeners.forEach((f) => f(d));
+    vi.spyOn(fakeBrowser.downloads.onChanged, 'addListener').mockImplementation(((fn: (d: Delta) => void) => void listeners.push(fn)) as never);
+    vi.spyOn(fakeBrowser.downloads.onChanged, 'removeListener').mockImplementation((() => undefined) as never);
+    let id = 40;
+    vi.spyOn(fakeBrowser.downloads, 'download').mockImplementation((async () => ++id) as never);
+    type Answer = { ok: true; downloadId: number; timings: { kept?: number; built?: number } };
+    const backup = async () => (await exportSaved({ format: 'json', download: true })) as Answer;
+    const settle = () => new Promise((r) => setTimeout(r, 30));
+    const first = await backup();
+    expect(first.timings).toMatchObject({ kept: 0, built: 1 });
+    // not stored while the download runs: a backup meanwhile writes the part again
+    await settle();
+    expect((await backup()).timings).toMatchObject({ kept: 0, built: 1 });
+    changed({ id: first.downloadId, state: { current: 'complete' } });
+    await settle();
+    const reused = await backup();
+    expect(reused.timings).toMatchObject({ kept: 1, built: 0 });
+    // cancelled by the user: the parts are fine
+    changed({ id: reused.downloadId, state: { current: 'interrupted' }, error: { current: 'USER_CANCELED' } });
+    await settle();
+    const again = await backup();
+    expect(again.timings).toMatchObject({ kept: 1, built: 0 });
+    // failed (a stored part could not be read): forgotten, the next backup writes the whole file
+    changed({ id: again.downloadId, state: { current: 'interrupted' }, error: { current: 'FILE_FAILED' } });
+    await settle();
+    expect((await backup()).timings).toMatchObject({ kept: 0, built: 1 });
+  });
+
   it('the offscreen side frees the file of an export whose worker went away before the answer', async () => {
     await saveInput(ARTICLE);
     const revoked: string[] = [];

@@ -27,7 +27,8 @@ export type DomTask =
   | { kind: 'export'; format: ExportFormat; ids: string[] | null; blob: boolean }
   /** sanitise and index up to `limit` imported bodies waiting in the library (Library.cleanPending) */
   | { kind: 'clean'; limit: number }
-  | { kind: 'revoke'; url: string };
+  /** `failed`: the download was interrupted by something else than the user (its file may be unreadable) */
+  | { kind: 'revoke'; url: string; failed?: boolean };
 
 export type DomTaskResult =
   | {
@@ -111,6 +112,20 @@ const indexBeside: Indexer = (html, excerpt, counts) => {
 
 /** A backup's blob: URL → what waits for its download to end (the backup parts' storing). */
 const afterDownload = new Map<string, () => void>();
+
+/**
+ * Free a download's blob: URL (done, given up, or never started); a backup made of stored parts
+ * then stores its new ones — or, when the download failed (a stored part may be unreadable),
+ * forgets every stored part, so that the next backup writes the whole file again.
+ */
+export function revokeDownloadBlob(url: string, library: () => Library, failed = false): void {
+  URL.revokeObjectURL(url);
+  const release = afterDownload.get(url);
+  afterDownload.delete(url);
+  if (!release) return;
+  if (failed) void library().forgetBackup().catch(() => undefined);
+  release();
+}
 
 /** Run one DOM-needing step in this context (which must have a DOM). */
 export async function runDomTask(task: DomTask, library: () => Library): Promise<DomTaskResult> {
@@ -218,9 +233,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
       return { kind: 'clean', ...r };
     }
     case 'revoke':
-      URL.revokeObjectURL(task.url);
-      afterDownload.get(task.url)?.();
-      afterDownload.delete(task.url);
+      revokeDownloadBlob(task.url, library, task.failed);
       return { kind: 'revoke' };
     default:
       throw new Error(`unknown DOM task ${(task as { kind: string }).kind}`);

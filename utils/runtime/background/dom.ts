@@ -22,7 +22,7 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import type { Library } from '../../library/store';
-import { runDomTask, type DomTask, type DomTaskResult } from './dom-tasks';
+import { revokeDownloadBlob, runDomTask, type DomTask, type DomTaskResult } from './dom-tasks';
 
 export const OFFSCREEN_PATH = '/offscreen.html';
 /** the name of the port between the service worker and the offscreen document */
@@ -294,7 +294,7 @@ export function serveDomTasks(library: () => Library): () => void {
         .then(
           (result) => {
             // nobody will download or revoke a blob made for a worker that went away: free it now
-            if (!open && result.kind === 'export' && result.blobUrl) URL.revokeObjectURL(result.blobUrl);
+            if (!open && result.kind === 'export' && result.blobUrl) revokeDownloadBlob(result.blobUrl, library);
             reply({ id: req.id, ok: true, result });
           },
           (e: unknown) => reply({ id: req.id, ok: false, error: errorText(e) }),

@@ -230,17 +230,20 @@ const DOM_EXPORTS: readonly ExportFormat[] = ['markdown', 'epub'];
 /** Revoke a download's blob URL once the browser has the file (or gave up). */
 function revokeWhenDone(downloadId: number, url: string): void {
   let done = false;
-  const finish = () => {
+  const finish = (failed = false) => {
     if (done) return;
     done = true;
     browser.downloads.onChanged.removeListener(listener);
-    void withDom({ kind: 'revoke', url }, getLibrary).catch(() => undefined);
+    void withDom({ kind: 'revoke', url, failed }, getLibrary).catch(() => undefined);
   };
-  const listener = (delta: { id: number; state?: { current?: string } }) => {
-    if (delta.id === downloadId && (delta.state?.current === 'complete' || delta.state?.current === 'interrupted')) finish();
+  const listener = (delta: { id: number; state?: { current?: string }; error?: { current?: string } }) => {
+    if (delta.id !== downloadId) return;
+    // interrupted by anything but the user: the file could not be read or written
+    if (delta.state?.current === 'interrupted') finish(delta.error?.current !== 'USER_CANCELED');
+    else if (delta.state?.current === 'complete') finish();
   };
   browser.downloads.onChanged.addListener(listener as never);
-  setTimeout(finish, 5 * 60_000);
+  setTimeout(() => finish(), 5 * 60_000);
 }
 
 async function startDownload(url: string, filename: string): Promise<number> {
