@@ -16,9 +16,10 @@
  * 2. per format, `--runs` times (JSON: first the file written from scratch — a selection of
  *    every item, the path of a filter or selection —, then the first whole backup, which writes
  *    the parts the next ones reuse, `--runs - 1` backups with nothing changed, and
- *    `--changed-runs` (default 2) backups each after changeLibrary: 20 articles spread over the
- *    library tagged, the 10 newest marked read, 5 new imported and cleaned; every file is checked
- *    against the library): t0 in the extension page → the message's answer (the background
+ *    `--changed-runs` (default 2) backups each right after changeLibrary: 20 articles spread over
+ *    the library tagged, the 10 newest marked read, 5 new imported and cleaned, and
+ *    `--refreshed-runs` (default 2) with the same changes made 25 s before (the background has
+ *    rewritten the parts they made stale); every file is checked against the library): t0 in the extension page → the message's answer (the background
  *    has the file and started the download: "started") → `downloads.search` says complete
  *    ("on disk", polled every 50 ms from Node, so ±50 ms). The downloaded file is then checked
  *    (size; JSON: parsed, item count) and removed.
@@ -49,8 +50,10 @@ const FORMATS = arg('formats', 'json,csv,bookmarks,markdown,epub').split(',');
 const TARGET_MS: Record<string, number> = { json: 2000 };
 
 type HookResult = { ok: boolean; [k: string]: unknown };
-/** JSON backups measured after changing the library (after the `--runs` unchanged ones) */
+/** JSON backups measured right after changing the library (after the `--runs` unchanged ones) */
 const CHANGED_RUNS = Number(arg('changed-runs', '2'));
+/** JSON backups measured 25 s after changing the library (the background refreshed the parts) */
+const REFRESHED_RUNS = Number(arg('refreshed-runs', '2'));
 
 /**
  * What a user does between two backups (through the same messages as the library page): tags 20
@@ -196,16 +199,19 @@ async function main(): Promise<void> {
       // JSON, in one run: the file written from scratch (a selection of every item: the path of a
       // filter, a selection, or a backup while an import is cleaned), the first whole backup
       // (writes every part), then backups with the library unchanged and after changes (reuse them)
-      type Kind = 'scratch' | 'first' | 'unchanged' | 'changed' | 'run';
+      type Kind = 'scratch' | 'first' | 'unchanged' | 'changed' | 'refreshed' | 'run';
       const kinds: Kind[] =
-        format === 'json' ? ['scratch', 'first', ...Array<Kind>(Math.max(0, runs - 1)).fill('unchanged'), ...Array<Kind>(CHANGED_RUNS).fill('changed')] : Array<Kind>(runs).fill('run');
+        format === 'json'
+          ? ['scratch', 'first', ...Array<Kind>(Math.max(0, runs - 1)).fill('unchanged'), ...Array<Kind>(CHANGED_RUNS).fill('changed'), ...Array<Kind>(REFRESHED_RUNS).fill('refreshed')]
+          : Array<Kind>(runs).fill('run');
       const byKind = new Map<Kind, number[]>();
       const allIds = format === 'json' ? ((await hook('listSaved')).items as Array<{ id: string }>).map((i) => i.id) : [];
       if (format === 'json') console.log(`  extension storage before any backup: ${((await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)) / MB).toFixed(0)} MB`);
       for (let run = 0; run < kinds.length; run++) {
         const kind = kinds[run]!;
-        const afterChanges = kind === 'changed';
-        if (afterChanges) console.log(`  changes before ${format} run ${run + 1}: ${await changeLibrary(page, hook, run)}`);
+        if (kind === 'changed' || kind === 'refreshed') console.log(`  changes before ${format} run ${run + 1}: ${await changeLibrary(page, hook, run)}`);
+        // the background rewrites the parts the changes made stale 15 s after the last write
+        if (kind === 'refreshed') await new Promise((r) => setTimeout(r, 25_000));
         await new Promise((r) => setTimeout(r, 1500));
         const idle = treeRssMB(profile);
         let max = idle;
@@ -264,7 +270,12 @@ async function main(): Promise<void> {
         }
         console.log(`  ${format} run ${run + 1}${kind === 'run' ? '' : ` (${kind})`}: started ${fmtMs(r.ms)} ms${tm}, on disk ${fmtMs(disk)} ms, ${(size / MB).toFixed(1)} MB, memory peak ${max.toFixed(0)} MB (+${(max - idle).toFixed(0)})${usage}`);
       }
-      const labels: Partial<Record<Kind, string>> = { scratch: 'written from scratch', first: 'first backup (writes its parts)', changed: 'after changes (20 tagged, 10 read, 5 new)' };
+      const labels: Partial<Record<Kind, string>> = {
+        scratch: 'written from scratch',
+        first: 'first backup (writes its parts)',
+        changed: 'right after changes (20 tagged, 10 read, 5 new)',
+        refreshed: 'the same changes 25 s before (parts refreshed in the background)',
+      };
       for (const [kind, label] of Object.entries(labels) as Array<[Kind, string]>) {
         const xs = byKind.get(kind);
         const target = TARGET_MS[format];

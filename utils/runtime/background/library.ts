@@ -32,10 +32,11 @@ let library: Library | null = null;
 
 /**
  * Once the user has made a JSON backup, the parts their later edits make stale are written again
- * 15 s after the last one (before Chrome stops an idle service worker, 30 s), at most 1,000
- * articles at a time: the next backup finds them ready (backup.ts; docs/benchmarks.md).
+ * 15 s after the last one (before Chrome stops an idle service worker, 30 s), at most 2,500
+ * articles (50 parts, ~75 MB at 30 KB an article) at a time — a big import waits for the next
+ * backup: the next backup finds them ready (backup.ts; docs/benchmarks.md).
  */
-const BACKUP_REFRESH = { write: jsonBackupWriter, afterMs: 15_000, maxItems: 1_000 };
+const BACKUP_REFRESH = { write: jsonBackupWriter, afterMs: 15_000, maxItems: 2_500 };
 
 /** The background's one Library (opened on first use). */
 export function getLibrary(): Library {
