@@ -2,7 +2,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Lectern } from './fixtures';
+import type { HookResult, Lectern } from './fixtures';
 import { AGGREGATOR_FIXTURES, PIPELINE_PAGES } from './paths';
 
 export const collapse = (s: string | null | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim();
@@ -328,4 +328,24 @@ export async function listSaved(lectern: Lectern): Promise<ContractItem[]> {
 export async function clearSaved(lectern: Lectern): Promise<void> {
   expect(await lectern.call('clearLibrary')).toMatchObject({ ok: true });
   expect(await listSaved(lectern)).toEqual([]);
+}
+
+/** An extension page in a tab, to talk to the background the way the popup / library page do. */
+export async function extensionPage(page: Page, extensionId: string): Promise<Page> {
+  const p = await page.context().newPage();
+  await p.goto(`chrome-extension://${extensionId}/popup.html`);
+  return p;
+}
+
+/** runtime.sendMessage with Lectern's envelope, from an extension page. */
+export function send(ext: Page, type: string, data: unknown): Promise<HookResult> {
+  return ext.evaluate(
+    ([t, d]) =>
+      (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<HookResult> } } }).chrome.runtime.sendMessage({
+        lectern: 1,
+        type: t,
+        data: d,
+      }),
+    [type, data] as const,
+  );
 }

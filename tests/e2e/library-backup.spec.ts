@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type { Page } from '@playwright/test';
 import { test, expect, gotoFixture, type Lectern, type HookResult } from './fixtures';
-import { readFixture as fixture, listSaved as list, type ContractItem } from './helpers';
+import { extensionPage, readFixture as fixture, listSaved as list, send, type ContractItem } from './helpers';
 
 /** An item of a Lectern JSON backup (every getSaved field, and the rest of the record). */
 type Item = ContractItem & {
@@ -47,25 +47,6 @@ interface Backup {
 /** The fields of getSaved (the contract's listSaved fields + html): every backup item has them all. */
 const GETSAVED_KEYS = ['aggregator', 'archived', 'byline', 'favourite', 'hasContent', 'html', 'id', 'published', 'savedAt', 'source', 'tags', 'title', 'url', 'words'];
 
-/** An extension page in a tab, to talk to the background the way the popup / library page do. */
-async function extensionPage(page: Page, extensionId: string): Promise<Page> {
-  const p = await page.context().newPage();
-  await p.goto(`chrome-extension://${extensionId}/popup.html`);
-  return p;
-}
-
-/** runtime.sendMessage with Lectern's envelope, from an extension page. */
-function send(ext: Page, type: string, data: unknown): Promise<HookResult> {
-  return ext.evaluate(
-    ([t, d]) =>
-      (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<HookResult> } } }).chrome.runtime.sendMessage({
-        lectern: 1,
-        type: t,
-        data: d,
-      }),
-    [type, data] as const,
-  );
-}
 
 /** send(), asserting the answer is ok (with the message and the answer in the failure). */
 async function sendOk(ext: Page, type: string, data: unknown): Promise<HookResult> {

@@ -9,31 +9,12 @@ import fs from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from '@playwright/test';
 import { test, expect, gotoFixture, type Lectern, type HookResult } from './fixtures';
-import { byTestId, collapse, normByline, aggregatorFixtures, type Expected, type ContractItem, readFixture as fixture, listSaved as list } from './helpers';
+import { byTestId, collapse, normByline, aggregatorFixtures, extensionPage, send, type Expected, type ContractItem, readFixture as fixture, listSaved as list } from './helpers';
 
 type Item = ContractItem;
 
 const CONTRACT_KEYS = ['aggregator', 'archived', 'byline', 'favourite', 'hasContent', 'id', 'published', 'savedAt', 'source', 'tags', 'title', 'url', 'words'];
 
-/** An extension page in a tab, to talk to the background the way the popup / library page do. */
-async function extensionPage(page: Page, extensionId: string): Promise<Page> {
-  const p = await page.context().newPage();
-  await p.goto(`chrome-extension://${extensionId}/popup.html`);
-  return p;
-}
-
-/** runtime.sendMessage with Lectern's envelope, from an extension page. */
-function send(ext: Page, type: string, data: unknown): Promise<HookResult> {
-  return ext.evaluate(
-    ([t, d]) =>
-      (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<HookResult> } } }).chrome.runtime.sendMessage({
-        lectern: 1,
-        type: t,
-        data: d,
-      }),
-    [type, data] as const,
-  );
-}
 
 /** Wait for a download Lectern started to complete; its MIME type and the file's bytes (read from disk). */
 async function downloadedFile(lectern: Lectern, id: number, timeout = 15_000): Promise<{ mime: string; bytes: Buffer }> {

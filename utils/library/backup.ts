@@ -23,6 +23,8 @@
  * Cost: the parts take about the library's size again on disk, from the first backup on.
  */
 
+import { hash53 } from './identity';
+
 /**
  * Items per part: a change rewrites at most this many (≈ 1.5 MB at 30 KB an article); a download
  * made of 200 stored parts starts as fast as one of 40 (docs/benchmarks.md, fifth session).
@@ -54,20 +56,6 @@ export interface BackupState {
   /** the library's rev the parts are as new as (at least) */
   rev: number;
   parts: BackupPart[];
-}
-
-/** cyrb53 (public domain, bryc): a fast 53-bit string hash. */
-export function hash53(s: string, seed = 0): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /** What a part remembers of a row: any change to it (any field) changes the mark. */
