@@ -143,6 +143,10 @@ export function ExportMenu({ notice, applied, selection }: ExportMenuProps) {
         <button type="button" class="primary" data-testid="lib-export-run" disabled={busy} onClick={() => void run()}>
           {t('libExport')}
         </button>
+        {/* a first backup or a Markdown/EPUB file of thousands of articles takes seconds to write */}
+        <p class="export-status" role="status" data-testid="lib-export-status">
+          {busy ? t('libExportPreparing') : ''}
+        </p>
       </div>
     </div>
   );

@@ -72,6 +72,8 @@ export class FakeLibrary {
   shared: Library | null = null;
   /** imported articles the background still sanitises and indexes (libraryStats.pending) */
   pending = 0;
+  /** an export answers once this settles (a slow export: the menu says it is preparing the file) */
+  exportGate: Promise<void> | null = null;
 
   constructor(items: SavedItem[] = []) {
     this.items = items;
@@ -160,6 +162,7 @@ export class FakeLibrary {
         };
       }
       case 'exportLibrary':
+        await this.exportGate;
         return { ok: true, filename: `lectern-2026-03-04.${data.format}`, mimeType: 'application/json', text: '{}', downloadId: 1 };
       case 'importWritten': {
         // the page wrote into the shared database (here: `shared`); the background's list shows it

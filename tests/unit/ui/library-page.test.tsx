@@ -109,6 +109,23 @@ describe('Library page', () => {
     expect(sent.ids).toHaveLength(120);
   });
 
+  it('while the export is being written the menu says so (a status), and the button waits', async () => {
+    const root = await open([makeItem(1), makeItem(2)]);
+    let done = () => {};
+    lib.exportGate = new Promise<void>((r) => (done = r));
+    await click(byId(root, 'lib-export-toggle'));
+    expect(byId(root, 'lib-export-status')?.textContent).toBe('');
+    await click(byId(root, 'lib-export-run'));
+    expect(byId(root, 'lib-export-status')?.getAttribute('role')).toBe('status');
+    expect(byId(root, 'lib-export-status')?.textContent).toBe('Preparing the file…');
+    expect((byId(root, 'lib-export-run') as HTMLButtonElement).disabled).toBe(true);
+    done();
+    await settle();
+    expect(byId(root, 'lib-export-status')?.textContent).toBe('');
+    expect((byId(root, 'lib-export-run') as HTMLButtonElement).disabled).toBe(false);
+    expect(byId(root, 'lib-notice')?.textContent).toContain('Download started: lectern-2026-03-04.json');
+  });
+
   it('#item=<id> opens the saved copy in the reader; Close goes back to the list', async () => {
     const root = await open([makeItem(1), makeItem(2, { html: '<p>Saved words</p><script>x()</script>' })], '#item=id-2');
     expect(lib.of('getSaved')[0]?.data).toEqual({ id: 'id-2' });
