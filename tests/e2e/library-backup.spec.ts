@@ -12,7 +12,7 @@
  *   the file's item order is not promised);
  * - what the user changed is in it, and what the user deleted or replaced is nowhere in it.
  *
- * Libraries of hundreds of items span several of the backup's parts (~250 items each): changes
+ * Libraries of hundreds of items span several of the backup's parts (50 items each): changes
  * are made in different parts, on part boundaries, and by inserts/deletes that move items from
  * one part to another; rounds follow each other so a part rebuilt once and then reused is covered.
  */
@@ -38,6 +38,8 @@ interface BackupDoc {
   items: Item[];
 }
 interface Backup {
+  /** where the background's time went; `kept`/`built`: stored parts used / written anew */
+  timings?: { kept?: number; built?: number };
   doc: BackupDoc;
   /** the file's text, for "this sentence is nowhere in the file" */
   text: string;
@@ -113,7 +115,7 @@ async function backup(lectern: Lectern, ext: Page, label: string, scope: { ids?:
   });
   const file = await downloadedFile(lectern, r.downloadId as number);
   expect(file.mime, `${label}: the download's MIME type`).toBe('application/json');
-  return { doc: parseBackup(file.bytes, label, askedAt), text: file.bytes.toString('utf8'), label };
+  return { doc: parseBackup(file.bytes, label, askedAt), text: file.bytes.toString('utf8'), label, timings: r.timings as Backup['timings'] };
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -598,6 +600,26 @@ test.describe('library backup download (whole-library JSON) is never stale', () 
     for (const it of items.values()) expect(it.html).toContain('FRESH text of the');
     for (const it of items.values()) expect(it.title).toMatch(/^Fresh Story /);
     expectNowhere(b2, ['the ferry to', marker('old', 1), marker('old', 299)], 'the cleared articles (their old bodies)');
+    await ext.close();
+  });
+  test('edits after a backup are written into its parts in the background: a backup 20 s later writes none and is the library', async ({ page, lectern, extensionId }) => {
+    test.setTimeout(120_000);
+    await importItems(lectern, Array.from({ length: 160 }, (_, i) => gen('bg', i)));
+    const ext = await extensionPage(page, extensionId);
+    const first = await backup(lectern, ext, 'first backup');
+    expect(first.timings, 'the first backup writes its parts').toMatchObject({ kept: 0, built: 4 });
+    await page.waitForTimeout(3000); // its parts are stored once the download is over
+    const ids = (await list(lectern)).map((i) => i.id);
+    await sendOk(ext, 'updateSaved', { ids: [ids[5]!, ids[120]!], patch: { tags: ['refreshed later'] } });
+    await sendOk(ext, 'updateSaved', { ids: [ids[70]!], patch: { read: true, progress: 0.4 } });
+    await sendOk(ext, 'deleteSaved', { ids: [ids[60]!] });
+    // the background rewrites the stale parts 15 s after the last edit
+    await page.waitForTimeout(20_000);
+    const later = await backup(lectern, ext, 'backup 20 s after the edits');
+    expect(later.timings, 'every part was ready').toMatchObject({ built: 0 });
+    const items = await expectBackupIsLibrary(lectern, later);
+    expect(itemIn(items, ids[120]!, later.label).tags).toEqual(['refreshed later']);
+    expect(items.has(ids[60]!)).toBe(false);
     await ext.close();
   });
 });
