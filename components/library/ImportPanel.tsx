@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../utils/i18n';
 import type { ErrorParams, ImportFormat } from '../../utils/library/formats/types';
-import { measureImport, now, previewImport, readImport, writeImport, type ImportPreview, type ParsedImport } from '../../utils/library/import-run';
+import { ImportWriteError, measureImport, now, previewImport, readImport, writeImport, type ImportPreview, type ParsedImport } from '../../utils/library/import-run';
 import { Library } from '../../utils/library/store';
 import { ask, errorText } from './api';
 
@@ -250,7 +250,8 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
       outcome = { step: 'done', imported: written.imported, skipped: written.skipped, errors: parsed.errors };
       onImported();
     } catch (e) {
-      outcome = { step: 'failed', error: errorText(e) };
+      // writeImport's own refusals are translated; the library's errors stay as they are
+      outcome = { step: 'failed', error: errorText(e), ...(e instanceof ImportWriteError ? { code: e.code } : {}) };
     }
     // the parsed file is not needed any more
     source.parsed = null;

@@ -79,6 +79,17 @@ export async function previewImport(lib: Library, parsed: ParsedImport): Promise
  * nothing. A failed write writes nothing (it throws). The bodies are stored unsanitised and
  * wait in meta 'pending' until cleaned.
  */
+/** writeImport's own refusals: English `message`, and the i18n key (messages.json) the page shows. */
+export class ImportWriteError extends Error {
+  constructor(
+    readonly code: 'impErrSourceLost' | 'impErrFileChanged',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImportWriteError';
+  }
+}
+
 export async function writeImport(lib: Library, parsed: ParsedImport, file?: Blob): Promise<ImportWriteResult> {
   let ranged = false;
   const inputs: SaveInput[] = parsed.items.map(({ unsanitisedHtml, unsanitisedBody, ...rest }) => {
@@ -103,9 +114,9 @@ export async function writeImport(lib: Library, parsed: ParsedImport, file?: Blo
  */
 function packOf(parsed: ParsedImport, file: Blob | undefined): Blob {
   const source = parsed.source;
-  if (!source) throw new Error('The import lost the bytes its articles are ranges of.');
+  if (!source) throw new ImportWriteError('impErrSourceLost', 'The import lost the bytes its articles are ranges of.');
   if (file) {
-    if (file.size !== source.length) throw new Error('The file changed after it was read; choose it again.');
+    if (file.size !== source.length) throw new ImportWriteError('impErrFileChanged', 'The file changed after it was read; choose it again.');
     return file;
   }
   return new Blob([source as Uint8Array<ArrayBuffer>]);

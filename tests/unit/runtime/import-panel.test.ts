@@ -382,6 +382,7 @@ function mockOtherLanguage(): void {
     impErrPocketHeader: ([, line, found]) => `Zeile ${line} ist keine Pocket-Kopfzeile („${found}“)`,
     impErrMissingUrl: () => 'URL fehlt',
     impErrInvalidUrl: ([u]) => `ungültige URL „${u}“`,
+    impErrFileChanged: () => 'die Datei hat sich nach dem Lesen geändert; bitte erneut wählen',
   };
   fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => {
     const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
@@ -454,6 +455,25 @@ describe('import panel: what goes wrong with a file is said in the UI language',
       'Line 3: missing url',
       'Line 4: invalid url "not a url"',
     ]);
+  });
+
+  it('a backup file that changed after it was read is refused in the UI language, and nothing is written', async () => {
+    mockOtherLanguage();
+    await render();
+    // a backup whose bodies are kept as ranges of the file: long enough (LIFT_MIN), counts given
+    const doc = JSON.parse(bigBackup(2, 3000)) as { items: Array<Record<string, unknown>> };
+    for (const it of doc.items) Object.assign(it, { words: 500, readingMinutes: 2, excerpt: 'harbour council' });
+    const file = new File([JSON.stringify(doc)], 'two.json');
+    await choose(file);
+    await until('the preview', () => !!byId('import-preview'));
+    // replaced on disk meanwhile: the articles' ranges would name other bytes
+    Object.defineProperty(file, 'size', { value: file.size + 1 });
+    const save = vi.spyOn(pageLibrary(), 'saveMany');
+    await press('import-confirm');
+    await until('the error', () => !!byId('import-failed'));
+    expect(byId('import-failed')?.textContent).toBe('Import fehlgeschlagen: die Datei hat sich nach dem Lesen geändert; bitte erneut wählen');
+    expect(save).not.toHaveBeenCalled();
+    expect((await pageLibrary().list()).items).toHaveLength(0);
   });
 
   it('an error from elsewhere (the library write) stays as it is, in the translated frame', async () => {
