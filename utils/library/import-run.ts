@@ -82,7 +82,7 @@ export async function previewImport(lib: Library, parsed: ParsedImport): Promise
 /** writeImport's own refusals: English `message`, and the i18n key (messages.json) the page shows. */
 export class ImportWriteError extends Error {
   constructor(
-    readonly code: 'impErrSourceLost' | 'impErrFileChanged',
+    readonly code: 'libImportSourceLost' | 'libImportFileChanged',
     message: string,
   ) {
     super(message);
@@ -114,9 +114,9 @@ export async function writeImport(lib: Library, parsed: ParsedImport, file?: Blo
  */
 function packOf(parsed: ParsedImport, file: Blob | undefined): Blob {
   const source = parsed.source;
-  if (!source) throw new ImportWriteError('impErrSourceLost', 'The import lost the bytes its articles are ranges of.');
+  if (!source) throw new ImportWriteError('libImportSourceLost', 'The import lost the bytes its articles are ranges of.');
   if (file) {
-    if (file.size !== source.length) throw new ImportWriteError('impErrFileChanged', 'The file changed after it was read; choose it again.');
+    if (file.size !== source.length) throw new ImportWriteError('libImportFileChanged', 'The file changed after it was read; choose it again.');
     return file;
   }
   return new Blob([source as Uint8Array<ArrayBuffer>]);

@@ -382,7 +382,7 @@ function mockOtherLanguage(): void {
     impErrPocketHeader: ([, line, found]) => `Zeile ${line} ist keine Pocket-Kopfzeile („${found}“)`,
     impErrMissingUrl: () => 'URL fehlt',
     impErrInvalidUrl: ([u]) => `ungültige URL „${u}“`,
-    impErrFileChanged: () => 'die Datei hat sich nach dem Lesen geändert; bitte erneut wählen',
+    libImportFileChanged: () => 'die Datei hat sich nach dem Lesen geändert; bitte erneut wählen',
   };
   fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => {
     const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
