@@ -640,11 +640,16 @@ async function endWrite(ctx: WriteCtx, ids: string[] | '*'): Promise<number> {
   return ctx.indexed.length ? tx.objectStore('segments').count() : 0;
 }
 
-/** Write a body (`noWait`: queue the request without waiting for it; a failure aborts the write). */
-async function putBody(ctx: WriteCtx, id: string, body: Prepared['body'], terms: string[], noWait = false): Promise<void> {
+/**
+ * Write a body (`noWait`: queue the request without waiting for it; a failure aborts the write).
+ * `stamped`: the write also stamps the row's `bodyRev` with this rev (saves, restore), and the
+ * record carries it (`rev`; a raw one its `raw`), so that a reader can tell a row and a body of
+ * different writes apart (readBatches); cleanPending's rewrite of the same body is not stamped.
+ */
+async function putBody(ctx: WriteCtx, id: string, body: Prepared['body'], terms: string[], noWait = false, stamped = true): Promise<void> {
   const record = body.raw
     ? ({ id, json: encodeBodyJson(body.html), raw: ctx.rev } satisfies RawBody) // as it came: cleanPending sanitises and indexes it; `raw` tells this version apart
-    : ({ id, json: encodeBodyJson(body.html) } satisfies StoredBodyJson);
+    : ({ id, json: encodeBodyJson(body.html), ...(stamped ? { rev: ctx.rev } : {}) } satisfies StoredBodyJson & { rev?: number });
   const req = ctx.tx.objectStore('bodies').put(record);
   if (body.raw) ctx.pending.push(id);
   else ctx.indexed.push({ id, seq: ctx.rev, terms });
@@ -757,6 +762,20 @@ async function forgetBackupOf(tx: WriteTx, ids: string[] | null): Promise<void> 
   else for (const p of state.parts) if (!keep.includes(p)) await meta.delete(backupPartKey(p.key));
   const next: BackupState = { v: 1, writer: state?.writer ?? '', gen: (state?.gen ?? 0) + 1, rev: state?.rev ?? 0, parts: keep };
   await meta.put(next, BACKUP_STATE_KEY);
+}
+
+/**
+ * Are a row and a body record of the same write? A stamped record (`rev`, written since rows carry
+ * `bodyRev`) must match the row's stamp (a row without one is older than the record); a raw one's
+ * `raw` is compared only with a stamped row (raw records are older than stamps); anything else
+ * cannot tell, and is taken as a pair.
+ */
+function samePair(row: StoredRow, b: unknown): boolean {
+  if (!b || typeof b !== 'object') return true;
+  const { rev, raw } = b as { rev?: unknown; raw?: unknown };
+  if (typeof rev === 'number') return rev === row.bodyRev;
+  if (typeof raw === 'number' && row.bodyRev !== undefined) return raw === row.bodyRev;
+  return true;
 }
 
 function isBlobLike(v: unknown): boolean {
@@ -1583,7 +1602,7 @@ export class Library {
           const r = row.value;
           if (!d.html || fixed.words !== r.words || fixed.excerpt !== r.excerpt || fixed.readingMinutes !== r.readingMinutes) changed.push(d.id);
         }
-        await putBody(ctx, d.id, { html: d.html }, results[k]!.terms, true);
+        await putBody(ctx, d.id, { html: d.html }, results[k]!.terms, true, false);
         cleaned++;
       }
       return [undefined, changed];
@@ -1738,10 +1757,26 @@ export class Library {
         asked += size;
       }
     };
+    /**
+     * A body written after the rows were read (a re-save while the export runs) would go out with
+     * the row of before: such a pair (the body's write is not the row's `bodyRev`) is read again,
+     * row and body, from the library as it is now.
+     */
+    const pairUp = async (part: ItemRow[], got: unknown[]): Promise<[ItemRow[], unknown[]]> => {
+      for (let tries = 0; tries < 3; tries++) {
+        const stale = part.map((r, i) => !samePair(r as StoredRow, got[i]));
+        if (!stale.includes(true)) break;
+        const now = await this.sync();
+        part = part.map((r, i) => (stale[i] ? (now.rows.get(r.id) ?? r) : r));
+        const again = await read(part.filter((_, i) => stale[i]));
+        let k = 0;
+        got = got.map((b, i) => (stale[i] ? again[k++] : b));
+      }
+      return [part, got];
+    };
     for (let start = 0; start < rows.length || start === 0; start += size) {
-      const part = rows.slice(start, start + size);
       fill();
-      const got = await pending.shift()!;
+      const [part, got] = await pairUp(rows.slice(start, start + size), await pending.shift()!);
       fill();
       const bodies = (await stillSaved(part, got)).map((b, i) => (isRawBody(b) ? cleanRaw(b, part[i].url, options.clean) : b));
       /** the row as it will be once cleaned, for a body cleaned on the way (its counts, or a link) */

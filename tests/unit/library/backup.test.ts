@@ -303,6 +303,23 @@ interface IDBDatabaseLike {
   put(store: string, value: unknown, key: string): Promise<unknown>;
 }
 
+describe('an export and a re-save at the same time', () => {
+  it('an item re-saved while an export reads goes out with its new row AND its new body, never the old row with the new body', async () => {
+    const { lib } = await library(3);
+    // one item a batch, in the list's order; the last batch is asked for only when the second is handed out
+    const last = (await lib.list()).items[2]!;
+    const n = Number(/story-(\d+)/.exec(last.url)![1]);
+    const batches = lib.readBatches(undefined, { batch: 1, ahead: 1 });
+    const got = [...(await batches.next()).value!.items];
+    await lib.save(articleInput(n, { title: 'Retitled while exporting', html: '<p>Brand new body qz0qz.</p>' }));
+    for await (const b of batches) got.push(...b.items);
+    const item0 = got.find((i) => i.id === last.id)!;
+    expect(item0.html).toContain('Brand new body');
+    expect(item0.title).toBe('Retitled while exporting');
+    expect(got).toHaveLength(3);
+  });
+});
+
 describe('backup refresh (LibraryOptions.backupRefresh)', () => {
   const settle = async (lib: Library, ms = 40) => {
     await new Promise((r) => setTimeout(r, ms));
