@@ -144,17 +144,17 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
       let parser: DOMParser | null = null;
       const parseHtml = (html: string) => (parser ??= new DOMParser()).parseFromString(html, 'text/html');
       /** the file's chunks → one Blob → the blob: URL the background downloads */
-      const download = (filename: string, mimeType: string, chunks: Uint8Array[], damaged: number): DomTaskResult => {
-        const blobUrl = URL.createObjectURL(new Blob(chunks as Uint8Array<ArrayBuffer>[], { type: mimeType }));
+      const download = (filename: string, mimeType: string, chunks: ReadonlyArray<BlobPart | Uint8Array>, damaged: number) => {
+        const blobUrl = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: mimeType }));
         lap('blob');
-        return { kind: 'export', filename, mimeType, damaged, blobUrl, timings: t };
+        return { kind: 'export' as const, filename, mimeType, damaged, blobUrl, timings: t };
       };
       if (task.blob && task.format === 'json' && !ids) {
         // the whole library: the last backup's parts that are still right, as IndexedDB holds
-        // them, and only the rest written (backup.ts); null while imported bodies wait to be cleaned
+        // them, and only the rest written (backup.ts). null while imported bodies wait to be
+        // cleaned; a failure of the parts (a browser that cannot keep Blobs in IndexedDB) is not
+        // the export's: either way the file is written from scratch below
         const now = new Date();
-        // a failure of the parts (a browser that cannot keep Blobs in IndexedDB) is not the
-        // export's: it is written from scratch below
         // the new parts are stored once the browser has the file (its blob: URL revoked) or gave up
         let downloaded = () => {};
         const storeAfter = new Promise<void>((resolve) => (downloaded = resolve));
@@ -162,21 +162,16 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
           .backupParts(jsonBackupWriter, { clean, storeAfter })
           .catch((e: unknown) => (console.warn('[Lectern] backup parts unavailable, writing the backup from scratch', e), null));
         if (b) {
-          lap('read');
           // where backupParts's time went (planning counts as reading)
-          t.read = b.timings.plan + b.timings.read;
-          t.write = b.timings.write;
-          t.blob = b.timings.blob;
-          b.stored.then((ok) => {
+          Object.assign(t, { read: b.timings.plan + b.timings.read, write: b.timings.write, blob: b.timings.blob, kept: b.kept, built: b.built });
+          mark = performance.now();
+          void b.stored.then((ok) => {
             if (!ok) console.info('[Lectern] the backup parts were not kept (a delete meanwhile); the next backup writes them again');
           });
-          t.kept = b.kept;
-          t.built = b.built;
-          const blobUrl = URL.createObjectURL(new Blob(jsonFileOfParts(now, b.parts), { type: 'application/json' }));
-          afterDownload.set(blobUrl, downloaded);
+          const r = download(`lectern-${ymd(now)}.json`, 'application/json', jsonFileOfParts(now, b.parts), b.damaged.length);
+          afterDownload.set(r.blobUrl, downloaded);
           setTimeout(downloaded, 10 * 60_000); // never revoked (the background went away): store anyway
-          lap('blob');
-          return { kind: 'export', filename: `lectern-${ymd(now)}.json`, mimeType: 'application/json', damaged: b.damaged.length, blobUrl, timings: t };
+          return r;
         }
       }
       if (task.blob && task.format === 'json') {
