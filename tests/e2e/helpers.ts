@@ -349,3 +349,26 @@ export function send(ext: Page, type: string, data: unknown): Promise<HookResult
     [type, data] as const,
   );
 }
+
+/** Wait for a download Lectern started to complete; its MIME type and the file's bytes (read from disk). */
+export async function downloadedFile(lectern: Lectern, id: number, timeout = 15_000): Promise<{ mime: string; bytes: Buffer }> {
+  const worker = await lectern.worker();
+  type D = { state: string; mime: string; filename: string; byExtensionId?: string; url: string; error?: string };
+  let done: D | null = null;
+  await expect
+    .poll(
+      async () => {
+        const d = await worker.evaluate(async (i) => {
+          const c = (globalThis as unknown as { chrome: { downloads: { search(q: object): Promise<D[]> } } }).chrome;
+          return (await c.downloads.search({ id: i }))[0] ?? null;
+        }, id);
+        if (d?.state === 'complete') done = d;
+        return d ? { state: d.state, error: d.error ?? null, byLectern: !!d.byExtensionId, blob: d.url.startsWith('blob:chrome-extension://') } : null;
+      },
+      { timeout, message: `download ${id} did not complete` },
+    )
+    .toEqual({ state: 'complete', error: null, byLectern: true, blob: true });
+  const d = done as unknown as D;
+  // (Playwright saves downloads under a GUID name in its own folder: the path comes from the API)
+  return { mime: d.mime, bytes: fs.readFileSync(d.filename) };
+}

@@ -16,11 +16,10 @@
  * are made in different parts, on part boundaries, and by inserts/deletes that move items from
  * one part to another; rounds follow each other so a part rebuilt once and then reused is covered.
  */
-import fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type { Page } from '@playwright/test';
 import { test, expect, gotoFixture, type Lectern, type HookResult } from './fixtures';
-import { extensionPage, readFixture as fixture, listSaved as list, send, type ContractItem } from './helpers';
+import { downloadedFile, extensionPage, readFixture as fixture, listSaved as list, send, type ContractItem } from './helpers';
 
 /** An item of a Lectern JSON backup (every getSaved field, and the rest of the record). */
 type Item = ContractItem & {
@@ -57,27 +56,6 @@ async function sendOk(ext: Page, type: string, data: unknown): Promise<HookResul
   return r;
 }
 
-/** Wait for a download Lectern started to complete; its MIME type and the file's bytes (read from disk). */
-async function downloadedFile(lectern: Lectern, id: number, timeout = 30_000): Promise<{ mime: string; bytes: Buffer }> {
-  const worker = await lectern.worker();
-  type D = { state: string; mime: string; filename: string; byExtensionId?: string; url: string; error?: string };
-  let done: D | null = null;
-  await expect
-    .poll(
-      async () => {
-        const d = await worker.evaluate(async (i) => {
-          const c = (globalThis as unknown as { chrome: { downloads: { search(q: object): Promise<D[]> } } }).chrome;
-          return (await c.downloads.search({ id: i }))[0] ?? null;
-        }, id);
-        if (d?.state === 'complete') done = d;
-        return d ? { state: d.state, error: d.error ?? null, byLectern: !!d.byExtensionId, blob: d.url.startsWith('blob:chrome-extension://') } : null;
-      },
-      { timeout, message: `download ${id} did not complete` },
-    )
-    .toEqual({ state: 'complete', error: null, byLectern: true, blob: true });
-  const d = done as unknown as D;
-  return { mime: d.mime, bytes: fs.readFileSync(d.filename) };
-}
 
 /** Parse a downloaded backup and check the contract's layout; a clear message when it is not one. */
 function parseBackup(bytes: Buffer, label: string, askedAt: number): BackupDoc {
@@ -113,7 +91,7 @@ async function backup(lectern: Lectern, ext: Page, label: string, scope: { ids?:
     filename: expect.stringMatching(/^lectern-\d{4}-\d{2}-\d{2}\.json$/),
     downloadId: expect.any(Number),
   });
-  const file = await downloadedFile(lectern, r.downloadId as number);
+  const file = await downloadedFile(lectern, r.downloadId as number, 30_000);
   expect(file.mime, `${label}: the download's MIME type`).toBe('application/json');
   return { doc: parseBackup(file.bytes, label, askedAt), text: file.bytes.toString('utf8'), label, timings: r.timings as Backup['timings'] };
 }
@@ -482,7 +460,7 @@ test.describe('library backup download (whole-library JSON) is never stale', () 
       lectern.call('importLibrary', 'json', lecternJson([gen('during', 1)])),
     ]);
     expect(concurrent, JSON.stringify(concurrent).slice(0, 300)).toMatchObject({ ok: true, downloadId: expect.any(Number) });
-    const duringDoc = parseBackup((await downloadedFile(lectern, concurrent.downloadId as number)).bytes, 'backup taken during changes', askedAt);
+    const duringDoc = parseBackup((await downloadedFile(lectern, concurrent.downloadId as number, 30_000)).bytes, 'backup taken during changes', askedAt);
     // that file may hold each item before or after its change (not a mix of two items)
     for (const id of changing) {
       const it = duringDoc.items.find((i) => i.id === id);
@@ -553,7 +531,7 @@ test.describe('library backup download (whole-library JSON) is never stale', () 
     testInfo.annotations.push({ type: 'pending imported bodies', description: `${r.pendingBefore} when the backup was asked for, ${r.pendingAfter} when it was ready` });
     console.log(`[library-backup] pending imported bodies: ${r.pendingBefore} when the backup was asked for, ${r.pendingAfter} when it was ready`);
     expect(r.exported, JSON.stringify(r.exported).slice(0, 300)).toMatchObject({ ok: true, downloadId: expect.any(Number) });
-    const file = await downloadedFile(lectern, r.exported.downloadId as number);
+    const file = await downloadedFile(lectern, r.exported.downloadId as number, 30_000);
     const during: Backup = { doc: parseBackup(file.bytes, 'backup taken during cleaning', r.askedAt), text: file.bytes.toString('utf8'), label: 'backup taken during cleaning' };
     expect(during.doc.items).toHaveLength(20 + M);
     expectNowhere(during, ['<script', 'bad()', 'onerror', 'alert(1)'], 'unsanitised imported html');

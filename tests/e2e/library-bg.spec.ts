@@ -5,39 +5,16 @@
  * field, every export format (Markdown/EPUB go through Chrome's offscreen document), downloads,
  * import preview, and the overlay's Save + Undo.
  */
-import fs from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from '@playwright/test';
 import { test, expect, gotoFixture, type Lectern, type HookResult } from './fixtures';
-import { byTestId, collapse, normByline, aggregatorFixtures, extensionPage, send, type Expected, type ContractItem, readFixture as fixture, listSaved as list } from './helpers';
+import { byTestId, collapse, normByline, aggregatorFixtures, downloadedFile, extensionPage, send, type Expected, type ContractItem, readFixture as fixture, listSaved as list } from './helpers';
 
 type Item = ContractItem;
 
 const CONTRACT_KEYS = ['aggregator', 'archived', 'byline', 'favourite', 'hasContent', 'id', 'published', 'savedAt', 'source', 'tags', 'title', 'url', 'words'];
 
 
-/** Wait for a download Lectern started to complete; its MIME type and the file's bytes (read from disk). */
-async function downloadedFile(lectern: Lectern, id: number, timeout = 15_000): Promise<{ mime: string; bytes: Buffer }> {
-  const worker = await lectern.worker();
-  type Item = { state: string; mime: string; filename: string; byExtensionId?: string; url: string; error?: string };
-  let done: Item | null = null;
-  await expect
-    .poll(
-      async () => {
-        const d = await worker.evaluate(async (i) => {
-          const c = (globalThis as unknown as { chrome: { downloads: { search(q: object): Promise<Item[]> } } }).chrome;
-          return (await c.downloads.search({ id: i }))[0] ?? null;
-        }, id);
-        if (d?.state === 'complete') done = d;
-        return d ? { state: d.state, error: d.error ?? null, byLectern: !!d.byExtensionId, blob: d.url.startsWith('blob:chrome-extension://') } : null;
-      },
-      { timeout },
-    )
-    .toEqual({ state: 'complete', error: null, byLectern: true, blob: true });
-  const d = done as unknown as Item;
-  // (Playwright saves downloads under a GUID name in its own folder: the path comes from the API)
-  return { mime: d.mime, bytes: fs.readFileSync(d.filename) };
-}
 
 test.describe('library service (background)', () => {
   test.beforeEach(async ({ lectern }) => {
