@@ -17,7 +17,7 @@ import { ymd } from '../../library/formats/util';
 import { bytesToBase64 } from '../../library/formats/util';
 import type { ExportFormat } from '../../library/formats/types';
 import type { IndexedBody } from '../../library/search';
-import { indexHere, type CleanResult, type Cleaner, type Indexer, type Library } from '../../library/store';
+import { indexHere, lapTimer, type CleanResult, type Cleaner, type Indexer, type Library } from '../../library/store';
 
 export type DomTask =
   /**
@@ -133,12 +133,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
     case 'export': {
       const ids = task.ids ?? undefined;
       const t: { read: number; write: number; blob: number; kept?: number; built?: number } = { read: 0, write: 0, blob: 0 };
-      let mark = performance.now();
-      const lap = (k: keyof typeof t) => {
-        const now = performance.now();
-        t[k] += now - mark;
-        mark = now;
-      };
+      const { lap, restart } = lapTimer<'read' | 'write' | 'blob'>(t);
       // an imported body not sanitised yet is sanitised on the way (the export never waits on the drain's order)
       const clean = sanitizeHere;
       let parser: DOMParser | null = null;
@@ -164,7 +159,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         if (b) {
           // where backupParts's time went (planning counts as reading)
           Object.assign(t, { read: b.timings.plan + b.timings.read, write: b.timings.write, blob: b.timings.blob, kept: b.kept, built: b.built });
-          mark = performance.now();
+          restart();
           void b.stored.then((ok) => {
             if (!ok) console.info('[Lectern] the backup parts were not kept (a delete meanwhile); the next backup writes them again');
           });
