@@ -107,9 +107,11 @@ export function planBackup(
   writer = state?.writer,
 ): BackupPlan {
   partItems = Math.max(1, Math.floor(partItems));
+  // parts full but the first: new items join the first part while it has room (and a refresh
+  // that writes the last parts first always fills one, LibraryOptions.backupRefresh)
   const chunk = (ids: string[]): PlannedPart[] => {
     const out: PlannedPart[] = [];
-    for (let i = 0; i < ids.length; i += partItems) out.push({ build: ids.slice(i, i + partItems) });
+    for (let i = 0, n = ids.length % partItems || partItems; i < ids.length; i += n, n = partItems) out.push({ build: ids.slice(i, i + n) });
     return out;
   };
   const all = (): BackupPlan => ({ parts: chunk(rows.map((r) => r.id)), drop: state ? state.parts.map((p) => p.key) : [] });

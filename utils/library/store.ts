@@ -293,6 +293,8 @@ export interface BackupParts {
   /** parts used as stored / written anew */
   kept: number;
   built: number;
+  /** items in no part (only with `partial`: more than `maxBuild` were to be written) */
+  left: number;
   /** ms spent: planning (row marks, the stored state), reading the items written anew, writing their bytes, their Blob */
   timings: { plan: number; read: number; write: number; blob: number };
   /** true once the new parts are stored for the next backup */
@@ -316,12 +318,13 @@ export interface LibraryOptions {
   /** saveMany of at least this many items matches in memory (default BULK_MIN; tests compare both ways) */
   bulkFrom?: number;
   /**
-   * Keep a JSON backup's stored parts up to date (backup.ts): `afterMs` after the last write of
-   * this Library, once a backup has stored parts, the parts its writes made stale are written
-   * again with `write` — at most `maxItems` items (more waits for the next backup) — so that
-   * the next backup finds them ready. Off by default (the background's Library turns it on).
+   * Keep a JSON backup's parts ready (backup.ts): `afterMs` after this Library opens and after
+   * its last write (and after `backupSoon`), the parts that are missing (no backup yet, new
+   * articles) or stale are written with `write` and stored — at most `maxItems` items a round,
+   * rounds one after the other until every item is in a part — so that a backup, the first one
+   * included, finds them ready. Off by default (the background's Library turns it on).
    */
-  backupRefresh?: { write: BackupWriter; afterMs: number; maxItems: number };
+  backupRefresh?: { write: BackupWriter; afterMs: number; maxItems: number; partItems?: number };
 }
 
 /**
@@ -1234,6 +1237,8 @@ export class Library {
         this.dbPromise = null;
         throw e;
       });
+      // a backup's parts are made ready once the library is open (they may be missing or stale)
+      if (this.backupRefresh) void this.dbPromise.then(() => this.backupSoon(), () => undefined);
     }
     return this.dbPromise;
   }
@@ -1303,6 +1308,9 @@ export class Library {
     if (this.backupTimer) clearTimeout(this.backupTimer);
     this.backupTimer = null;
     await this.idle();
+    // (a refresh that just ended may have scheduled its next round)
+    if (this.backupTimer) clearTimeout(this.backupTimer);
+    this.backupTimer = null;
     const p = this.dbPromise;
     this.segs.clear();
     this.dbPromise = null;
@@ -1840,10 +1848,14 @@ export class Library {
    * they are stored once `storeAfter` (the download of the file) settles.
    * null while imported bodies wait to be cleaned: the caller writes the file from scratch,
    * cleaning them on the way (and when more than `maxBuild` items would be written).
+   * `partial` (the background's refresh, never a download): when more than `maxBuild` items
+   * would be written, write the last parts in file order up to `maxBuild` items and store those
+   * (`left` counts the items in no part; the next round puts them before, newest first, so the
+   * order is the same as one built whole).
    */
   async backupParts(
     write: BackupWriter,
-    options: { clean?: Cleaner; partItems?: number; storeAfter?: Promise<unknown>; maxBuild?: number } = {},
+    options: { clean?: Cleaner; partItems?: number; storeAfter?: Promise<unknown>; maxBuild?: number; partial?: boolean } = {},
   ): Promise<BackupParts | null> {
     const db = await this.db();
     let cache = await this.sync();
@@ -1892,10 +1904,28 @@ export class Library {
       if (isBlobLike(blobs[i]) && (blobs[i] as Blob).size === p.bytes) blobOf.set(p.key, blobs[i] as Blob);
     });
     // a part whose Blob is missing, not one, or not of the size written is written anew
-    const planned = plan.parts.map((p) => ('keep' in p && !blobOf.has(p.keep.key) ? { build: p.keep.ids, was: p.keep.key } : p));
+    let planned = plan.parts.map((p) => ('keep' in p && !blobOf.has(p.keep.key) ? { build: p.keep.ids, was: p.keep.key } : p));
     const drop = [...plan.drop, ...planned.flatMap((p) => ('was' in p ? [p.was] : []))];
-    const wanted = planned.flatMap((p) => ('build' in p ? p.build : []));
-    if (wanted.length > (options.maxBuild ?? Infinity)) return null;
+    let wanted = planned.flatMap((p) => ('build' in p ? p.build : []));
+    const maxBuild = options.maxBuild ?? Infinity;
+    let left = 0;
+    if (wanted.length > maxBuild) {
+      if (!options.partial) return null;
+      // the last parts first: the items left out are newer, and new items go before the parts.
+      // One part at least (the last to write is a full one: each round puts more items in parts)
+      let budget = maxBuild;
+      let some = false;
+      const last = [...planned].reverse().filter((p) => {
+        if ('keep' in p) return true;
+        if (some && p.build.length > budget) return (budget = 0), false;
+        budget -= p.build.length;
+        some = true;
+        return true;
+      });
+      planned = last.reverse();
+      wanted = planned.flatMap((p) => ('build' in p ? p.build : []));
+      left = rows.length - planned.reduce((n, p) => n + ('keep' in p ? p.keep.ids.length : p.build.length), 0);
+    }
     const partOf = new Map<string, number>();
     planned.forEach((p, k) => {
       if ('build' in p) for (const id of p.build) partOf.set(id, k);
@@ -1971,7 +2001,7 @@ export class Library {
     lap('blob');
     // (`storeAfter`: the caller's download first — storing 300 MB beside it slows it down)
     const stored = built || drop.length ? Promise.resolve(options.storeAfter).then(() => this.storeBackup(state, write.id, rev, final, fresh)) : Promise.resolve(true);
-    return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, stored, timings: t };
+    return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, left, stored, timings: t };
   }
 
   /** Drop every stored backup part (a download made of them failed): the next backup writes the whole file. */
@@ -1983,23 +2013,20 @@ export class Library {
   }
 
   /**
-   * Write again the stored backup parts that changes made stale (LibraryOptions.backupRefresh),
-   * so that the next backup finds them ready. Nothing when no backup stored parts yet (or after a
-   * clear), while imported bodies wait to be cleaned, or when more than `maxItems` items would
-   * be written (a big import: the next backup writes them). Resolves the parts written.
+   * Write the backup parts that are missing or that changes made stale, and store them
+   * (LibraryOptions.backupRefresh), so that the next backup finds them ready: at most
+   * `maxItems` items (the last parts in file order; `left` counts the items still in no part,
+   * for the next round). Nothing while imported bodies wait to be cleaned.
    */
-  async refreshBackup(write: BackupWriter, maxItems = Infinity): Promise<number> {
-    const db = await this.db();
-    let state: BackupState | null;
-    try {
-      state = readBackupState(await db.transaction('meta', 'readonly').objectStore('meta').get(BACKUP_STATE_KEY));
-    } catch (e) {
-      throw readError(e);
-    }
-    if (!state?.parts.length) return 0;
-    const b = await this.backupParts(write, { maxBuild: maxItems });
-    if (!b || !(await b.stored)) return 0;
-    return b.built;
+  async refreshBackup(write: BackupWriter, maxItems = Infinity, partItems?: number): Promise<{ built: number; left: number }> {
+    const b = await this.backupParts(write, { maxBuild: maxItems, partial: true, partItems });
+    if (!b || !(await b.stored)) return { built: 0, left: 0 };
+    return { built: b.built, left: b.left };
+  }
+
+  /** Make the backup's parts ready soon (LibraryOptions.backupRefresh; nothing without it): after a drain of imported bodies another context wrote. */
+  backupSoon(): void {
+    if (this.backupRefresh) this.scheduleBackupRefresh(this.backupRefresh.afterMs);
   }
 
   private scheduleBackupRefresh(ms: number): void {
@@ -2008,8 +2035,16 @@ export class Library {
       this.backupTimer = null;
       const r = this.backupRefresh;
       if (!r) return;
-      // one at a time; a write during a refresh schedules the next
-      const run = () => this.refreshBackup(r.write, r.maxItems).catch(() => 0);
+      // one at a time; a write during a refresh schedules the next; a round that left items out
+      // (more than maxItems) is followed by the next one at once
+      const run = () =>
+        this.refreshBackup(r.write, r.maxItems, r.partItems).then(
+          (x) => {
+            if (x.left > 0 && x.built > 0 && !this.backupTimer) this.scheduleBackupRefresh(0);
+            return x.built;
+          },
+          () => 0,
+        );
       this.refreshing = (this.refreshing ?? Promise.resolve(0)).then(run).finally(() => {
         this.refreshing = null;
       });

@@ -59,9 +59,11 @@ describe('planBackup (pure)', () => {
     parts: parts.map(([key, ids]) => ({ key, ids, marks: ids.map(() => mark), bytes: 100 })),
   });
 
-  it('no state: every item, newest first, in parts of the given size', () => {
+  it('no state: every item, newest first, in parts of the given size, all full but the first', () => {
     const p = planBackup(null, rows(25), null, 10);
-    expect(p.parts).toEqual([{ build: rows(10).map((r) => r.id) }, { build: rows(20).slice(10).map((r) => r.id) }, { build: rows(25).slice(20).map((r) => r.id) }]);
+    // every part full but the first (new items join it while it has room)
+    const ids = rows(25).map((r) => r.id);
+    expect(p.parts).toEqual([{ build: ids.slice(0, 5) }, { build: ids.slice(5, 15) }, { build: ids.slice(15) }]);
     expect(p.drop).toEqual([]);
   });
 
@@ -125,18 +127,21 @@ describe('Library.backupParts', () => {
   it('after edits, tags, state, progress, a re-save with new content, a new save and a delete + Undo: equal to a backup from scratch, rewriting only the parts touched', async () => {
     const { lib, ids } = await library(45);
     await backup(lib);
+    // the two oldest in list order: both in the last part (parts are full but the first)
+    const [older, oldest] = (await lib.list()).items.slice(-2).map((it) => it.id);
     const rounds: Array<[string, () => Promise<unknown>, number]> = [
       ['tag', () => lib.update(ids[3]!, { tags: ['kept', 'new tag'] }), 1],
-      ['read + archived + favourite', () => lib.updateMany([ids[40]!, ids[41]!], { read: true, archived: true, favourite: true }), 1],
+      ['read + archived + favourite', () => lib.updateMany([older!, oldest!], { read: true, archived: true, favourite: true }), 1],
       ['progress', () => lib.update(ids[20]!, { progress: 0.5 }), 1],
       ['title', () => lib.update(ids[12]!, { title: 'A title the user chose' }), 1],
       ['new content', () => lib.save(articleInput(7, { html: '<p>Rewritten body with fresh words qx7qx.</p>' })), 1],
       ['new save', () => lib.save(articleInput(1000, { html: '<p>A story saved after the backup.</p>' })), 1],
-      // Undo puts the article back to be cleaned again (restore writes untrusted): no parts until then
+      // Undo puts the article back to be cleaned again (restore writes untrusted): no parts until
+      // then. (The newest: the part it leaves is the one it comes back to)
       [
         'delete + undo',
         async () => {
-          await lib.restore(await lib.delete([ids[30]!]));
+          await lib.restore(await lib.delete([(await lib.list()).items[0]!.id]));
           expect(await lib.backupParts(jsonBackupWriter, { partItems: PART })).toBeNull();
           await lib.cleanPending(250, (html) => html);
         },
@@ -325,24 +330,37 @@ describe('backup refresh (LibraryOptions.backupRefresh)', () => {
     await new Promise((r) => setTimeout(r, ms));
     await lib.idle();
   };
-  const refreshing = (maxItems = 1000) => {
-    const { factory } = freshLibrary();
-    const lib = new Library({ indexedDB: factory, now: tickingClock(), backupRefresh: { write: jsonBackupWriter, afterMs: 5, maxItems } });
-    return lib;
+  /** a Library whose background keeps the parts ready, and every round its refresh made */
+  const refreshing = (maxItems = 1000, factory = freshLibrary().factory) => {
+    const lib = new Library({ indexedDB: factory, now: tickingClock(), backupRefresh: { write: jsonBackupWriter, afterMs: 5, maxItems, partItems: PART } });
+    const rounds: Array<{ built: number; left: number }> = [];
+    const run = lib.refreshBackup.bind(lib);
+    lib.refreshBackup = async (...a) => {
+      const r = await run(...a);
+      rounds.push(r);
+      return r;
+    };
+    /** until a round left nothing out (rounds follow one another) */
+    const ready = async () => {
+      for (let i = 0; i < 200 && rounds.at(-1)?.left !== 0; i++) await settle(lib, 10);
+      await settle(lib, 10);
+    };
+    return { lib, factory, rounds, ready };
   };
-  const fill = (lib: Library, n: number) => lib.saveMany(Array.from({ length: n }, (_, i) => articleInput(i, { html: `<p>Story ${i} zq${i}zq.</p>` })));
+  const fill = (lib: Library, n: number, from = 0) => lib.saveMany(Array.from({ length: n }, (_, i) => articleInput(from + i, { html: `<p>Story ${from + i} zq${from + i}zq.</p>` })));
 
-  it('after a backup, edits rewrite their stale parts in the background: the next backup writes nothing and is exact', async () => {
-    const lib = refreshing();
+  it('with no backup yet, the parts are made ready after saves: the first backup writes nothing and is the file from scratch; later edits are refreshed too', async () => {
+    const { lib, ready } = refreshing();
     const saved = await fill(lib, 35);
-    await settle(lib);
-    expect(await storedText(lib)).toBe(''); // no backup yet: nothing is kept
-    const first = await lib.backupParts(jsonBackupWriter);
-    expect(await first!.stored).toBe(true);
+    await ready();
+    expect(await storedText(lib)).toContain('zq34zq');
+    const first = (await backup(lib))!;
+    expect(first).toMatchObject({ built: 0, kept: 4, items: 35 });
+    expect(first.text).toBe(await fromScratch(lib));
     await lib.update(saved[3]!.id, { tags: ['later'] });
     await lib.save(articleInput(99, { html: '<p>Saved after the backup.</p>' }));
     await settle(lib);
-    const next = (await lib.backupParts(jsonBackupWriter))!;
+    const next = (await lib.backupParts(jsonBackupWriter, { partItems: PART }))!;
     expect(next.built).toBe(0);
     const text = await new Blob(jsonFileOfParts(NOW, next.parts)).text();
     expect(byId(text)).toEqual(byId(await fromScratch(lib)));
@@ -350,16 +368,56 @@ describe('backup refresh (LibraryOptions.backupRefresh)', () => {
     await lib.close();
   });
 
-  it('more than maxItems to write, or a clear: the refresh leaves it to the next backup', async () => {
-    const lib = refreshing(5);
+  it('a library opened with articles in no part gets them ready without any write', async () => {
+    const { lib: plain, factory } = freshLibrary({ now: tickingClock() });
+    await plain.saveMany(Array.from({ length: 23 }, (_, i) => articleInput(i)));
+    await plain.close();
+    const { lib, ready } = refreshing(1000, factory);
+    expect((await lib.list()).total).toBe(23);
+    await ready();
+    expect(await backup(lib)).toMatchObject({ built: 0, items: 23 });
+    await lib.close();
+  });
+
+  it('more than maxItems to write: rounds of at most maxItems, one after another, until every item is in a part — the same file as one written whole', async () => {
+    const { lib, rounds, ready } = refreshing(PART * 2);
+    await fill(lib, 73);
+    await ready();
+    // 73 items in parts of 10: 3 + 70 → rounds of 20, the last parts first
+    expect(rounds.filter((r) => r.built > 0).map((r) => r.left)).toEqual([53, 33, 13, 0]);
+    const b = (await backup(lib))!;
+    expect(b).toMatchObject({ built: 0, items: 73 });
+    expect(b.text).toBe(await fromScratch(lib));
+    // more saved meanwhile, and a round smaller than a part: each round still writes one
+    await fill(lib, 15, 200);
+    await ready();
+    const again = (await backup(lib))!;
+    expect(again.built).toBe(0);
+    expect(again.text).toBe(await fromScratch(lib));
+    await lib.close();
+  });
+
+  it('a clear drops every part; what is saved after it is made ready alone', async () => {
+    const { lib, ready } = refreshing();
     await fill(lib, 12);
-    await (await lib.backupParts(jsonBackupWriter, { partItems: PART }))!.stored;
-    await lib.saveMany(Array.from({ length: 8 }, (_, i) => articleInput(100 + i)));
-    await settle(lib);
-    expect((await lib.backupParts(jsonBackupWriter, { partItems: PART }))!.built).toBeGreaterThan(0);
+    await ready();
     await lib.clear();
-    await lib.save(articleInput(500));
+    expect(await storedText(lib)).toBe('');
+    await lib.save(articleInput(500, { html: '<p>After the clear zq500zq.</p>' }));
     await settle(lib);
+    await ready();
+    const text = await storedText(lib);
+    expect(text).toContain('zq500zq');
+    expect(text).not.toContain('zq3zq');
+    await lib.close();
+  });
+
+  it('nothing is written into parts while imported bodies wait to be cleaned', async () => {
+    const { lib, rounds } = refreshing();
+    await lib.saveMany([articleInput(1, { html: '<p>raw <img src=x onerror=alert(1)> zq1zq</p>' })], { untrusted: true });
+    await settle(lib);
+    expect(rounds.length).toBeGreaterThan(0);
+    expect(rounds.every((r) => r.built === 0)).toBe(true);
     expect(await storedText(lib)).toBe('');
     await lib.close();
   });
