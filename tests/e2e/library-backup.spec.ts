@@ -602,4 +602,23 @@ test.describe('library backup download (whole-library JSON) is never stale', () 
     expect(items.has(ids[60]!)).toBe(false);
     await ext.close();
   });
+  test('a selection or a filter after a backup uses the stored parts all of whose items it names, and is exactly those items as they are now', async ({ page, lectern, extensionId }) => {
+    await importItems(lectern, Array.from({ length: 300 }, (_, i) => gen('sel', i)));
+    const ext = await extensionPage(page, extensionId);
+    await backup(lectern, ext, 'whole backup (stores 6 parts of 50)');
+    await page.waitForTimeout(3000); // its parts are stored once the download is over
+    const ids = (await list(lectern)).map((i) => i.id); // newest first: the parts' order
+    await sendOk(ext, 'updateSaved', { ids: [ids[10]!], patch: { tags: ['edited after the backup'], read: true } });
+    await sendOk(ext, 'deleteSaved', { ids: [ids[120]!] });
+    const chosen = [...ids.slice(0, 150), ids[260]!];
+    const sel = await backup(lectern, ext, 'selection of 151 (one deleted since)', { ids: chosen });
+    expect(sel.timings?.kept, `${sel.label}: the untouched part of items 51–100 is used as stored`).toBeGreaterThanOrEqual(1);
+    const items = await expectBackupIsLibrary(lectern, sel, chosen.filter((id) => id !== ids[120]));
+    expect(itemIn(items, ids[10]!, sel.label).tags).toEqual(['edited after the backup']);
+    expectNowhere(sel, [marker('sel', 0)], 'an item not chosen'); // gen index 0 is the oldest: ids[299]
+    const five = await backup(lectern, ext, 'filter tag:five', { filter: { tag: 'five' } });
+    await expectBackupIsLibrary(lectern, five, (await list(lectern)).filter((i) => i.tags.includes('five')).map((i) => i.id));
+    expect(five.doc.items).toHaveLength(60);
+    await ext.close();
+  });
 });

@@ -80,6 +80,17 @@ export function readBackupState(v: unknown): BackupState | null {
   return s;
 }
 
+/**
+ * `ids` as parts to write, in order: every part full but the first (new items join the first
+ * part while it has room, and a refresh that writes the last parts first always fills one,
+ * LibraryOptions.backupRefresh).
+ */
+export function partsOf(ids: readonly string[], partItems = BACKUP_PART_ITEMS): Array<{ build: string[] }> {
+  const out: Array<{ build: string[] }> = [];
+  for (let i = 0, n = ids.length % partItems || partItems; i < ids.length; i += n, n = partItems) out.push({ build: ids.slice(i, i + n) });
+  return out;
+}
+
 /** One part of the next backup: a stored part used as it is, or items to write into a new part. */
 export type PlannedPart = { keep: BackupPart } | { build: string[] };
 
@@ -107,13 +118,7 @@ export function planBackup(
   writer = state?.writer,
 ): BackupPlan {
   partItems = Math.max(1, Math.floor(partItems));
-  // parts full but the first: new items join the first part while it has room (and a refresh
-  // that writes the last parts first always fills one, LibraryOptions.backupRefresh)
-  const chunk = (ids: string[]): PlannedPart[] => {
-    const out: PlannedPart[] = [];
-    for (let i = 0, n = ids.length % partItems || partItems; i < ids.length; i += n, n = partItems) out.push({ build: ids.slice(i, i + n) });
-    return out;
-  };
+  const chunk = (ids: string[]) => partsOf(ids, partItems);
   const all = (): BackupPlan => ({ parts: chunk(rows.map((r) => r.id)), drop: state ? state.parts.map((p) => p.key) : [] });
   if (!state || state.parts.length === 0 || state.writer !== writer) return all();
   const mark = new Map(rows.map((r) => [r.id, r.mark]));

@@ -77,7 +77,7 @@ import {
   normalizePublisher,
   titleKey as makeTitleKey,
 } from './identity';
-import { BACKUP_PART_KEYS, BACKUP_STATE_KEY, backupPartKey, planBackup, readBackupState, rowMark, type BackupPart, type BackupState } from './backup';
+import { BACKUP_PART_KEYS, BACKUP_STATE_KEY, backupPartKey, partsOf, planBackup, readBackupState, rowMark, type BackupPart, type BackupState, type PlannedPart } from './backup';
 import { LEGACY_STORE, migrateRecord } from './migrations';
 import {
   SCHEMA_VERSION,
@@ -324,7 +324,14 @@ export interface LibraryOptions {
    * rounds one after the other until every item is in a part — so that a backup, the first one
    * included, finds them ready. Off by default (the background's Library turns it on).
    */
-  backupRefresh?: { write: BackupWriter; afterMs: number; maxItems: number; partItems?: number };
+  backupRefresh?: {
+    write: BackupWriter;
+    afterMs: number;
+    maxItems: number;
+    partItems?: number;
+    /** called as each round starts (the background: an extension call, so that Chrome does not stop its service worker mid-way) */
+    keepAlive?: () => void;
+  };
 }
 
 /**
@@ -1848,6 +1855,9 @@ export class Library {
    * they are stored once `storeAfter` (the download of the file) settles.
    * null while imported bodies wait to be cleaned: the caller writes the file from scratch,
    * cleaning them on the way (and when more than `maxBuild` items would be written).
+   * `only` (an export of a filter or a selection): just these items — the stored parts whose
+   * items are all among them and still right, as stored, and the others written (first, in the
+   * order given); nothing is stored, `storeAfter` is not waited for.
    * `partial` (the background's refresh, never a download): when more than `maxBuild` items
    * would be written, write the last parts in file order up to `maxBuild` items and store those
    * (`left` counts the items in no part; the next round puts them before, newest first, so the
@@ -1855,7 +1865,7 @@ export class Library {
    */
   async backupParts(
     write: BackupWriter,
-    options: { clean?: Cleaner; partItems?: number; storeAfter?: Promise<unknown>; maxBuild?: number; partial?: boolean } = {},
+    options: { clean?: Cleaner; partItems?: number; storeAfter?: Promise<unknown>; maxBuild?: number; partial?: boolean; only?: readonly string[] } = {},
   ): Promise<BackupParts | null> {
     const db = await this.db();
     let cache = await this.sync();
@@ -1904,8 +1914,16 @@ export class Library {
       if (isBlobLike(blobs[i]) && (blobs[i] as Blob).size === p.bytes) blobOf.set(p.key, blobs[i] as Blob);
     });
     // a part whose Blob is missing, not one, or not of the size written is written anew
-    let planned = plan.parts.map((p) => ('keep' in p && !blobOf.has(p.keep.key) ? { build: p.keep.ids, was: p.keep.key } : p));
-    const drop = [...plan.drop, ...planned.flatMap((p) => ('was' in p ? [p.was] : []))];
+    let planned: Array<PlannedPart & { was?: number }> = plan.parts.map((p) => ('keep' in p && !blobOf.has(p.keep.key) ? { build: p.keep.ids, was: p.keep.key } : p));
+    const only = options.only;
+    if (only) {
+      const wantedIds = new Set(only);
+      const whole = planned.filter((p) => 'keep' in p && p.keep.ids.every((id) => wantedIds.has(id)));
+      const inWhole = new Set(whole.flatMap((p) => ('keep' in p ? p.keep.ids : [])));
+      const rest = [...wantedIds].filter((id) => markOf.has(id) && !inWhole.has(id));
+      planned = [...partsOf(rest, options.partItems), ...whole];
+    }
+    const drop = only ? [] : [...plan.drop, ...planned.flatMap((p) => (p.was !== undefined ? [p.was] : []))];
     let wanted = planned.flatMap((p) => ('build' in p ? p.build : []));
     const maxBuild = options.maxBuild ?? Infinity;
     let left = 0;
@@ -2000,7 +2018,7 @@ export class Library {
     const built = fresh.length;
     lap('blob');
     // (`storeAfter`: the caller's download first — storing 300 MB beside it slows it down)
-    const stored = built || drop.length ? Promise.resolve(options.storeAfter).then(() => this.storeBackup(state, write.id, rev, final, fresh)) : Promise.resolve(true);
+    const stored = !only && (built || drop.length) ? Promise.resolve(options.storeAfter).then(() => this.storeBackup(state, write.id, rev, final, fresh)) : Promise.resolve(true);
     return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, left, stored, timings: t };
   }
 
@@ -2037,14 +2055,16 @@ export class Library {
       if (!r) return;
       // one at a time; a write during a refresh schedules the next; a round that left items out
       // (more than maxItems) is followed by the next one at once
-      const run = () =>
+      const run = () => (
+        r.keepAlive?.(),
         this.refreshBackup(r.write, r.maxItems, r.partItems).then(
           (x) => {
             if (x.left > 0 && x.built > 0 && !this.backupTimer) this.scheduleBackupRefresh(0);
             return x.built;
           },
           () => 0,
-        );
+        )
+      );
       this.refreshing = (this.refreshing ?? Promise.resolve(0)).then(run).finally(() => {
         this.refreshing = null;
       });

@@ -14,9 +14,9 @@ const NOW = new Date('2026-11-30T01:00:00Z');
 const PART = 10; // items per part in these tests (the product's is BACKUP_PART_ITEMS)
 
 /** What a backup written from scratch holds (the download path before parts: JsonChunkWriter over readBatches). */
-async function fromScratch(lib: Library): Promise<string> {
+async function fromScratch(lib: Library, ids?: string[]): Promise<string> {
   const w = new JsonChunkWriter(NOW);
-  for await (const b of lib.readBatches(undefined, { bodyAs: 'json' })) w.addWithBodies(b.items, b.json!);
+  for await (const b of lib.readBatches(ids, { bodyAs: 'json' })) w.addWithBodies(b.items, b.json!);
   return new Blob(w.finish().chunks as Uint8Array<ArrayBuffer>[]).text();
 }
 
@@ -325,6 +325,56 @@ describe('an export and a re-save at the same time', () => {
   });
 });
 
+describe('an export of a filter or a selection (backupParts `only`)', () => {
+  const exportOf = async (lib: Library, only: string[]) => {
+    const b = (await lib.backupParts(jsonBackupWriter, { partItems: PART, only }))!;
+    return { text: await new Blob(jsonFileOfParts(NOW, b.parts)).text(), kept: b.kept, built: b.built, items: b.items, stored: await b.stored };
+  };
+  const listed = async (lib: Library) => (await lib.list()).items.map((it) => it.id);
+
+  it('every item selected: every stored part as it is, nothing written; the file holds the library', async () => {
+    const { lib } = await library(35);
+    await backup(lib);
+    const all = await listed(lib);
+    const e = await exportOf(lib, [...all].reverse());
+    expect(e).toMatchObject({ kept: 4, built: 0, items: 35 });
+    expect(byId(e.text)).toEqual(byId(await fromScratch(lib)));
+  });
+
+  it('some selected: the parts all of whose items are chosen as stored, the others written; exactly the chosen items, nothing stored', async () => {
+    const { lib } = await library(45);
+    await backup(lib);
+    const all = await listed(lib); // parts of 10, full but the first: [0–4] [5–14] [15–24] [25–34] [35–44]
+    const chosen = [...all.slice(5, 15), ...all.slice(25, 45), all[2]!, all[17]!, all[17]!, 'no-such-id'];
+    const before = await storedText(lib);
+    const e = await exportOf(lib, chosen);
+    expect(e).toMatchObject({ kept: 3, built: 1, items: 32, stored: true });
+    expect(byId(e.text)).toEqual(byId(await fromScratch(lib, [...new Set(chosen)])));
+    expect(await storedText(lib)).toBe(before);
+  });
+
+  it('a chosen part made stale by an edit is not used: the edit is in the file', async () => {
+    const { lib } = await library(25);
+    await backup(lib);
+    const all = await listed(lib);
+    await lib.update(all[20]!, { tags: ['edited after the backup'], title: 'Retitled' });
+    const e = await exportOf(lib, all.slice(15));
+    expect(e.kept).toBe(0);
+    const doc = byId(e.text);
+    expect(doc.items.find((it) => it.id === all[20])).toMatchObject({ title: 'Retitled', tags: ['edited after the backup'] });
+    expect(doc).toEqual(byId(await fromScratch(lib, all.slice(15))));
+  });
+
+  it('with no backup parts at all, the chosen items are written from scratch', async () => {
+    const { lib } = await library(12);
+    const all = await listed(lib);
+    const e = await exportOf(lib, all.slice(0, 7));
+    expect(e).toMatchObject({ kept: 0, items: 7 });
+    expect(byId(e.text)).toEqual(byId(await fromScratch(lib, all.slice(0, 7))));
+    expect(await storedText(lib)).toBe('');
+  });
+});
+
 describe('backup refresh (LibraryOptions.backupRefresh)', () => {
   const settle = async (lib: Library, ms = 40) => {
     await new Promise((r) => setTimeout(r, ms));
@@ -332,8 +382,9 @@ describe('backup refresh (LibraryOptions.backupRefresh)', () => {
   };
   /** a Library whose background keeps the parts ready, and every round its refresh made */
   const refreshing = (maxItems = 1000, factory = freshLibrary().factory) => {
-    const lib = new Library({ indexedDB: factory, now: tickingClock(), backupRefresh: { write: jsonBackupWriter, afterMs: 5, maxItems, partItems: PART } });
     const rounds: Array<{ built: number; left: number }> = [];
+    const alive = { calls: 0 };
+    const lib = new Library({ indexedDB: factory, now: tickingClock(), backupRefresh: { write: jsonBackupWriter, afterMs: 5, maxItems, partItems: PART, keepAlive: () => alive.calls++ } });
     const run = lib.refreshBackup.bind(lib);
     lib.refreshBackup = async (...a) => {
       const r = await run(...a);
@@ -345,7 +396,7 @@ describe('backup refresh (LibraryOptions.backupRefresh)', () => {
       for (let i = 0; i < 200 && rounds.at(-1)?.left !== 0; i++) await settle(lib, 10);
       await settle(lib, 10);
     };
-    return { lib, factory, rounds, ready };
+    return { lib, factory, rounds, ready, alive };
   };
   const fill = (lib: Library, n: number, from = 0) => lib.saveMany(Array.from({ length: n }, (_, i) => articleInput(from + i, { html: `<p>Story ${from + i} zq${from + i}zq.</p>` })));
 
@@ -380,11 +431,13 @@ describe('backup refresh (LibraryOptions.backupRefresh)', () => {
   });
 
   it('more than maxItems to write: rounds of at most maxItems, one after another, until every item is in a part — the same file as one written whole', async () => {
-    const { lib, rounds, ready } = refreshing(PART * 2);
+    const { lib, rounds, ready, alive } = refreshing(PART * 2);
     await fill(lib, 73);
     await ready();
     // 73 items in parts of 10: 3 + 70 → rounds of 20, the last parts first
     expect(rounds.filter((r) => r.built > 0).map((r) => r.left)).toEqual([53, 33, 13, 0]);
+    // each round first keeps the context alive (the background's service worker)
+    expect(alive.calls).toBe(rounds.length);
     const b = (await backup(lib))!;
     expect(b).toMatchObject({ built: 0, items: 73 });
     expect(b.text).toBe(await fromScratch(lib));

@@ -144,17 +144,18 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
         lap('blob');
         return { kind: 'export' as const, filename, mimeType, damaged, blobUrl, timings: t };
       };
-      if (task.blob && task.format === 'json' && !ids) {
-        // the whole library: the last backup's parts that are still right, as IndexedDB holds
-        // them, and only the rest written (backup.ts). null while imported bodies wait to be
-        // cleaned; a failure of the parts (a browser that cannot keep Blobs in IndexedDB) is not
-        // the export's: either way the file is written from scratch below
+      if (task.blob && task.format === 'json') {
+        // the whole library, or a filter or selection (`only`): the stored backup parts that are
+        // still right (all of whose items are asked for), as IndexedDB holds them, and only the rest
+        // written (backup.ts). null while imported bodies wait to be cleaned; a failure of the
+        // parts (a browser that cannot keep Blobs in IndexedDB) is not the export's: either way
+        // the file is written from scratch below
         const now = new Date();
-        // the new parts are stored once the browser has the file (its blob: URL revoked) or gave up
+        // a whole backup's new parts are stored once the browser has the file (its blob: URL revoked) or gave up
         let downloaded = () => {};
         const storeAfter = new Promise<void>((resolve) => (downloaded = resolve));
         const b = await library()
-          .backupParts(jsonBackupWriter, { clean, storeAfter })
+          .backupParts(jsonBackupWriter, ids ? { clean, only: ids } : { clean, storeAfter })
           .catch((e: unknown) => (console.warn('[Lectern] backup parts unavailable, writing the backup from scratch', e), null));
         if (b) {
           // where backupParts's time went (planning counts as reading)

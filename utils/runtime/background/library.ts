@@ -31,12 +31,25 @@ import { withDom } from './dom';
 let library: Library | null = null;
 
 /**
- * Once the user has made a JSON backup, the parts their later edits make stale are written again
- * 15 s after the last one (before Chrome stops an idle service worker, 30 s), at most 2,500
- * articles (50 parts, ~75 MB at 30 KB an article) at a time — a big import waits for the next
- * backup: the next backup finds them ready (backup.ts; docs/benchmarks.md).
+ * The JSON backup's parts are kept ready: 15 s after the last write (before Chrome stops an idle
+ * service worker, 30 s), after an import's cleaning and when the background starts, the parts
+ * that are missing or stale are written — at most 2,500 articles (50 parts, ~75 MB at 30 KB an
+ * article) a round, rounds one after the other, each starting with an extension call so that the
+ * service worker is not stopped mid-way — so that a backup, the first one included, finds them
+ * ready (backup.ts; docs/benchmarks.md).
  */
-const BACKUP_REFRESH = { write: jsonBackupWriter, afterMs: 15_000, maxItems: 2_500 };
+const BACKUP_REFRESH = {
+  write: jsonBackupWriter,
+  afterMs: 15_000,
+  maxItems: 2_500,
+  keepAlive: () => {
+    try {
+      void Promise.resolve(browser.runtime.getPlatformInfo()).catch(() => undefined);
+    } catch {
+      // no such call here: nothing to keep alive
+    }
+  },
+};
 
 /** The background's one Library (opened on first use). */
 export function getLibrary(): Library {
