@@ -20,7 +20,12 @@
  * holds a deleted item at once, in its own transaction (a deleted article's text is not kept
  * in a backup part); clear drops all.
  *
- * Cost: the parts take about the library's size again on disk, from the first backup on.
+ * The parts are made before any backup: the background writes the missing and stale ones after
+ * writes, imports and at start, in rounds (LibraryOptions.backupRefresh), so the first backup
+ * finds them too. An export of a filter or a selection uses the parts all of whose items it
+ * names and writes the rest (backupParts `only`; nothing stored).
+ *
+ * Cost: the parts take about the library's size again on disk.
  */
 
 import { hash53 } from './identity';

@@ -12,8 +12,9 @@
  *   meta        'rev' → number, incremented by every write; 'count' → exact number of entries;
  *               'pending' → ids of imported bodies not yet sanitised and indexed (see below);
  *               'pack:<rev>' → the file (Blob) an import's waiting bodies are ranges of
- *               'backup' → the last JSON backup's parts (ids + row marks), 'backup:<n>' → each
- *               part's bytes as a Blob (backup.ts; backupParts, dropped by delete/clear)
+ *               'backup' → the JSON backup's parts (ids + row marks), 'backup:<n>' → each
+ *               part's bytes as a Blob (backup.ts; backupParts, kept ready by the background's
+ *               refresh, dropped by delete/clear)
  *   changes     { seq: rev, ids } — the last 500 writes, so another Library instance (another
  *               tab or context) catches up by reading only the changed rows
  *   quarantine  records of an older database that could not be migrated, kept, not lost
