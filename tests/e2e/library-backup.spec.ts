@@ -580,13 +580,13 @@ test.describe('library backup download (whole-library JSON) is never stale', () 
     expectNowhere(b2, ['the ferry to', marker('old', 1), marker('old', 299)], 'the cleared articles (their old bodies)');
     await ext.close();
   });
-  test('the background makes the parts ready, after an import and after edits: the first backup and one 20 s after edits write none and are the library', async ({ page, lectern, extensionId }) => {
+  test('the background makes the parts ready, after an import and after edits: the first backup 8 s after the import and one 20 s after edits write none and are the library', async ({ page, lectern, extensionId }) => {
     test.setTimeout(120_000);
     await importItems(lectern, Array.from({ length: 160 }, (_, i) => gen('bg', i)));
     const ext = await extensionPage(page, extensionId);
-    // no backup was ever made: the background writes the parts 15 s after the import's cleaning
-    await page.waitForTimeout(20_000);
-    const first = await backup(lectern, ext, 'first backup, 20 s after the import');
+    // no backup was ever made: the background writes the parts once the import is cleaned (1 s after)
+    await page.waitForTimeout(8_000);
+    const first = await backup(lectern, ext, 'first backup, 8 s after the import');
     expect(first.timings, 'the first backup found every part ready').toMatchObject({ kept: 4, built: 0 });
     await expectBackupIsLibrary(lectern, first);
     const ids = (await list(lectern)).map((i) => i.id);

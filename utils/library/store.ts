@@ -2043,9 +2043,12 @@ export class Library {
     return { built: b.built, left: b.left };
   }
 
-  /** Make the backup's parts ready soon (LibraryOptions.backupRefresh; nothing without it): after a drain of imported bodies another context wrote. */
-  backupSoon(): void {
-    if (this.backupRefresh) this.scheduleBackupRefresh(this.backupRefresh.afterMs);
+  /**
+   * Make the backup's parts ready in `ms` (default `afterMs`; LibraryOptions.backupRefresh, nothing
+   * without it): at open, and once the imported bodies another context cleaned are all clean.
+   */
+  backupSoon(ms = this.backupRefresh?.afterMs ?? 0): void {
+    if (this.backupRefresh) this.scheduleBackupRefresh(ms);
   }
 
   private scheduleBackupRefresh(ms: number): void {

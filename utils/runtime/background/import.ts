@@ -59,8 +59,9 @@ export function drainPending(): Promise<void> {
         if (r.remaining === 0 && !again) break;
       }
       lastDrainError = null;
-      // the bodies were cleaned by another context's Library: this one makes the backup's parts ready
-      getLibrary().backupSoon();
+      // the bodies were cleaned by another context's Library: this one makes the backup's parts
+      // ready, at once (no edits to wait for: the refresh's 15 s are for a user's run of edits)
+      getLibrary().backupSoon(1000);
       measureImport('clean', t0);
       // lectern:import:clean-read|clean-sanitise|clean-index|clean-write (bench:import:browser)
       measureImport('clean-read', t0, t0 + spent.read);
