@@ -13,13 +13,13 @@
  * 1. load: `--n` generated articles (bench/lib/articles.ts, deterministic, the library of
  *    bench:library and the Node part) through `lecternTest.importLibrary('json', …)` in chunks
  *    (its time is printed but is not the import figure: bench/import-browser.ts measures that).
- * 2. per format, `--runs` times (JSON: first, right after the load, a selection of every item —
- *    every item written from scratch, as a backup right after a big import is before the
- *    background has made the backup's parts —, then, once the extension's storage has stopped
- *    growing (the background made the parts), the first whole backup, selections of every item,
- *    of the newest half and of every other item, `--runs - 1` backups with nothing changed, and
- *    `--changed-runs` (default 2) backups each right after changeLibrary: 20 articles spread over
- *    the library tagged, the 10 newest marked read, 5 new imported and cleaned, and
+ * 2. per format, `--runs` times (JSON: first a backup at once after the load — a 10,000-article
+ *    import just cleaned, the background making the backup's parts meanwhile —, then, once the
+ *    extension's storage has stopped growing (the background made the parts), a backup,
+ *    selections of every item, of the newest half, of every other and every tenth item, `--runs - 1` backups
+ *    with nothing changed, and
+ *    `--changed-runs` (default 2) backups each right after changeLibrary: 5 new imported and
+ *    cleaned, then 20 articles spread over the library tagged and the 10 newest marked read, and
  *    `--refreshed-runs` (default 2) with the same changes made 25 s before (the background has
  *    rewritten the parts they made stale); every file is checked against the library): t0 in the extension page → the message's answer (the background
  *    has the file and started the download: "started") → `downloads.search` says complete
@@ -70,18 +70,20 @@ async function changeLibrary(page: import('playwright-core').Page, hook: (m: str
       ([t, d]) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<HookResult> } } }).chrome.runtime.sendMessage({ lectern: 1, type: t, data: d }),
       [type, data] as const,
     );
-  const tag = await send('updateSaved', { ids: spread, patch: { tags: [`bench-run-${run}`] } });
-  const read = await send('updateSaved', { ids: list.slice(0, 10).map((i) => i.id), patch: { read: true } });
+  // the import first: once it is cleaned the background writes the parts at once (1 s), and the
+  // edits after it are what a backup "right after changes" finds stale (their refresh waits 15 s)
   const items = Array.from({ length: 5 }, (_, k) => makeArticle(N + run * 5 + k, N, { seed: SEED + 1, targetBytes: SIZE }));
   const imp = await hook('importLibrary', 'json', JSON.stringify({ format: 'lectern', version: 1, exportedAt: new Date().toISOString(), items }));
-  if (!tag.ok || !read.ok || !imp.ok) throw new Error(`changes failed: ${JSON.stringify([tag, read, imp]).slice(0, 300)}`);
   for (let waited = 0; ; waited += 200) {
     const stats = await send('libraryStats', {});
     if ((stats as { pending?: number }).pending === 0) break;
     if (waited > 60_000) throw new Error('the imported articles were not cleaned within 60 s');
     await new Promise((r) => setTimeout(r, 200));
   }
-  return 'tagged 20 spread over the library, 10 newest marked read, 5 new imported and cleaned';
+  const tag = await send('updateSaved', { ids: spread, patch: { tags: [`bench-run-${run}`] } });
+  const read = await send('updateSaved', { ids: list.slice(0, 10).map((i) => i.id), patch: { read: true } });
+  if (!tag.ok || !read.ok || !imp.ok) throw new Error(`changes failed: ${JSON.stringify([tag, read, imp]).slice(0, 300)}`);
+  return '5 new imported and cleaned, then 20 spread over the library tagged, the 10 newest (before the import) marked read';
 }
 const MB = 1024 * 1024;
 const PAGE = 4096; // bytes per page in /proc/<pid>/statm
@@ -183,7 +185,6 @@ async function main(): Promise<void> {
     if (!reused) {
       console.log(`load: ${N} articles in ${((performance.now() - tLoad - genMs) / 1000).toFixed(1)} s (hook importLibrary in chunks of ${CHUNK}; generation excluded)\n`);
       if (reuse) fs.writeFileSync(loadedMark, new Date().toISOString());
-      await new Promise((r) => setTimeout(r, 5000));
     }
 
     const page = await ctx.newPage();
@@ -198,12 +199,13 @@ async function main(): Promise<void> {
       let peak = 0;
       let extra = 0;
       const runs = format === 'markdown' || format === 'epub' ? RUNS_DOM : RUNS;
-      // JSON, in one run: right after the load, before the background made the backup's parts,
-      // every item written from scratch (a selection of all: what a backup right after a big
-      // import is); then, once the background has made the parts, the first whole backup,
-      // selections (every item; the newest half: whole parts; every other item: no whole part),
+      // JSON, in one run: a backup at once after the load (a 10,000-article import just cleaned:
+      // the background is making the backup's parts meanwhile, 1 s after the cleaning); then,
+      // once it has made them, the first backup after that,
+      // selections (every item; the newest half: whole parts; every other item: cut out of the
+      // parts; every tenth: read from the library),
       // backups with the library unchanged, right after changes, and 25 s after changes
-      type Kind = 'scratch' | 'first' | 'sel-all' | 'sel-newest' | 'sel-alternate' | 'unchanged' | 'changed' | 'refreshed' | 'run';
+      type Kind = 'scratch' | 'first' | 'sel-all' | 'sel-newest' | 'sel-alternate' | 'sel-tenth' | 'unchanged' | 'changed' | 'refreshed' | 'run';
       const kinds: Kind[] =
         format === 'json'
           ? [
@@ -212,6 +214,7 @@ async function main(): Promise<void> {
               'sel-all',
               'sel-newest',
               'sel-alternate',
+              'sel-tenth',
               ...Array<Kind>(Math.max(0, runs - 1)).fill('unchanged'),
               ...Array<Kind>(CHANGED_RUNS).fill('changed'),
               ...Array<Kind>(REFRESHED_RUNS).fill('refreshed'),
@@ -220,12 +223,12 @@ async function main(): Promise<void> {
       const byKind = new Map<Kind, number[]>();
       const allIds = format === 'json' ? ((await hook('listSaved')).items as Array<{ id: string }>).map((i) => i.id) : [];
       const storageMB = async () => (await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)) / MB;
-      if (format === 'json') console.log(`  extension storage before any backup: ${(await storageMB()).toFixed(0)} MB`);
+      if (format === 'json') console.log(`  extension storage after the load: ${(await storageMB()).toFixed(0)} MB`);
       const chosen: Partial<Record<Kind, string[]>> = {
-        scratch: allIds,
         'sel-all': allIds,
         'sel-newest': allIds.slice(0, Math.ceil(allIds.length / 2)),
         'sel-alternate': allIds.filter((_, i) => i % 2 === 0),
+        'sel-tenth': allIds.filter((_, i) => i % 10 === 0),
       };
       for (let run = 0; run < kinds.length; run++) {
         const kind = kinds[run]!;
@@ -258,7 +261,7 @@ async function main(): Promise<void> {
             data: { format: f, download: true, ...(ids ? { ids } : {}) },
           });
           return { ...res, ms: performance.now() - a };
-        }, [format, chosen[kind] ?? null] as const)) as HookResult & { ms: number; downloadId?: number; timings?: { read: number; write: number; blob: number; task?: number; download?: number; kept?: number; built?: number } };
+        }, [format, chosen[kind] ?? null] as const)) as HookResult & { ms: number; downloadId?: number; timings?: { read: number; write: number; blob: number; task?: number; download?: number; kept?: number; built?: number; cut?: number } };
         if (!r.ok) throw new Error(`${format}: ${JSON.stringify(r).slice(0, 300)}`);
         const worker = await findWorker(ctx);
         let d: { state: string; filename: string; fileSize: number; error?: string } | null = null;
@@ -293,7 +296,7 @@ async function main(): Promise<void> {
         peak = Math.max(peak, max);
         extra = Math.max(extra, max - idle);
         const tm = r.timings
-          ? ` [${r.timings.kept !== undefined ? `parts kept ${r.timings.kept}, written ${r.timings.built}; ` : ''}read ${fmtMs(r.timings.read)}, write ${fmtMs(r.timings.write)}, blob ${fmtMs(r.timings.blob)} ms; background: waited ${fmtMs(r.timings.task ?? NaN)} ms for the file, ${fmtMs(r.timings.download ?? NaN)} ms for downloads.download]`
+          ? ` [${r.timings.kept !== undefined ? `parts kept ${r.timings.kept}, written ${r.timings.built}${r.timings.cut ? `, cut ${r.timings.cut}` : ''}; ` : ''}read ${fmtMs(r.timings.read)}, write ${fmtMs(r.timings.write)}, blob ${fmtMs(r.timings.blob)} ms; background: waited ${fmtMs(r.timings.task ?? NaN)} ms for the file, ${fmtMs(r.timings.download ?? NaN)} ms for downloads.download]`
           : '';
         // what the library takes on disk (the backup parts are stored once the download is over)
         let usage = '';
@@ -305,12 +308,13 @@ async function main(): Promise<void> {
         console.log(`  ${format} run ${run + 1}${kind === 'run' ? '' : ` (${kind})`}: started ${fmtMs(r.ms)} ms${tm}, on disk ${fmtMs(disk)} ms, ${(size / MB).toFixed(1)} MB, memory peak ${max.toFixed(0)} MB (+${(max - idle).toFixed(0)})${usage}`);
       }
       const labels: Partial<Record<Kind, string>> = {
-        scratch: 'right after the load, every item written (a selection of all, before the background made the parts, while it did)',
-        first: 'first backup (the parts made by the background)',
+        scratch: 'at once after a 10,000-article import was cleaned (the background making the parts meanwhile)',
+        first: 'once the background made the parts',
         'sel-all': 'a selection of every item',
         'sel-newest': 'a selection of the newest half (whole parts)',
-        'sel-alternate': 'a selection of every other item (no whole part: written)',
-        changed: 'right after changes (20 tagged, 10 read, 5 new)',
+        'sel-alternate': 'a selection of every other item (25 a part: cut out of the parts)',
+        'sel-tenth': 'a selection of every tenth item (5 a part: read one by one)',
+        changed: 'right after changes (5 new, then 20 tagged, 10 read)',
         refreshed: 'the same changes 25 s before (parts refreshed in the background)',
       };
       for (const [kind, label] of Object.entries(labels) as Array<[Kind, string]>) {

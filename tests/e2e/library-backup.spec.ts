@@ -38,7 +38,7 @@ interface BackupDoc {
 }
 interface Backup {
   /** where the background's time went; `kept`/`built`: stored parts used / written anew */
-  timings?: { kept?: number; built?: number };
+  timings?: { kept?: number; built?: number; cut?: number };
   doc: BackupDoc;
   /** the file's text, for "this sentence is nowhere in the file" */
   text: string;
@@ -616,6 +616,13 @@ test.describe('library backup download (whole-library JSON) is never stale', () 
     const items = await expectBackupIsLibrary(lectern, sel, chosen.filter((id) => id !== ids[120]));
     expect(itemIn(items, ids[10]!, sel.label).tags).toEqual(['edited after the backup']);
     expectNowhere(sel, [marker('sel', 0)], 'an item not chosen'); // gen index 0 is the oldest: ids[299]
+    // every other item: 25 in each part, cut out of the stored parts' bytes
+    const alternate = ids.filter((id, i) => i % 2 === 0 && id !== ids[120]);
+    const alt = await backup(lectern, ext, 'selection of every other item', { ids: alternate });
+    expect(alt.timings?.cut, `${alt.label}: items cut out of stored parts`).toBeGreaterThanOrEqual(1);
+    const altItems = await expectBackupIsLibrary(lectern, alt, alternate);
+    expect(itemIn(altItems, ids[10]!, alt.label).tags).toEqual(['edited after the backup']);
+    expectNowhere(alt, [marker('sel', 298)], 'an item not chosen'); // ids[1]
     const five = await backup(lectern, ext, 'filter tag:five', { filter: { tag: 'five' } });
     await expectBackupIsLibrary(lectern, five, (await list(lectern)).filter((i) => i.tags.includes('five')).map((i) => i.id));
     expect(five.doc.items).toHaveLength(60);

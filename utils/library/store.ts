@@ -291,9 +291,10 @@ export interface BackupParts {
   parts: Blob[];
   items: number;
   damaged: DamagedRecord[];
-  /** parts used as stored / written anew */
+  /** parts used as stored / written anew / read to cut some of their items out (`only`) */
   kept: number;
   built: number;
+  cut: number;
   /** items in no part (only with `partial`: more than `maxBuild` were to be written) */
   left: number;
   /** ms spent: planning (row marks, the stored state), reading the items written anew, writing their bytes, their Blob */
@@ -343,7 +344,16 @@ export interface LibraryOptions {
 export interface BackupWriter {
   id: string;
   write(items: SavedItem[], json: Uint8Array[]): Uint8Array[];
+  /** a stored part's items (`ids`), each its bytes without the separator before it; null: not such a part */
+  cut?(bytes: Uint8Array, ids: readonly string[]): Uint8Array[] | null;
 }
+
+/**
+ * An export of a filter or selection reads a stored part's bytes and cuts out the items it wants
+ * when the part holds at least this many of them (fewer are read from the library one by one):
+ * reading a part's 1.5 MB costs about what reading ten articles does (docs/benchmarks.md).
+ */
+export const CUT_FROM = 10;
 
 /**
  * Where a step's time went (for the benches): `lap(k)` adds the time since the last lap (or the
@@ -1917,12 +1927,33 @@ export class Library {
     // a part whose Blob is missing, not one, or not of the size written is written anew
     let planned: Array<PlannedPart & { was?: number }> = plan.parts.map((p) => ('keep' in p && !blobOf.has(p.keep.key) ? { build: p.keep.ids, was: p.keep.key } : p));
     const only = options.only;
+    /** `only`: the chosen items cut out of stored parts (each a Blob of its items, as a part's bytes) */
+    const cutParts: Blob[] = [];
+    let cutItems = 0;
     if (only) {
       const wantedIds = new Set(only);
-      const whole = planned.filter((p) => 'keep' in p && p.keep.ids.every((id) => wantedIds.has(id)));
-      const inWhole = new Set(whole.flatMap((p) => ('keep' in p ? p.keep.ids : [])));
-      const rest = [...wantedIds].filter((id) => markOf.has(id) && !inWhole.has(id));
-      planned = [...partsOf(rest, options.partItems), ...whole];
+      const whole = new Set(planned.filter((p) => 'keep' in p && p.keep.ids.every((id) => wantedIds.has(id))));
+      const rest = new Set([...wantedIds].filter((id) => markOf.has(id)));
+      for (const p of whole) if ('keep' in p) for (const id of p.keep.ids) rest.delete(id);
+      for (const p of planned) {
+        if (!('keep' in p) || whole.has(p) || !write.cut) continue;
+        const mine = p.keep.ids.filter((id) => rest.has(id));
+        if (mine.length < CUT_FROM) continue;
+        let items: Uint8Array[] | null = null;
+        try {
+          items = write.cut(new Uint8Array(await blobOf.get(p.keep.key)!.arrayBuffer()), p.keep.ids);
+        } catch {
+          // unreadable: its items are read from the library
+        }
+        if (!items) continue;
+        const out: BlobPart[] = [];
+        p.keep.ids.forEach((id, i) => {
+          if (rest.delete(id)) out.push(out.length ? ',\n' : '\n', items[i] as Uint8Array<ArrayBuffer>);
+        });
+        cutParts.push(new Blob(out));
+        cutItems += mine.length;
+      }
+      planned = [...partsOf([...rest], options.partItems), ...whole];
     }
     const drop = only ? [] : [...plan.drop, ...planned.flatMap((p) => (p.was !== undefined ? [p.was] : []))];
     let wanted = planned.flatMap((p) => ('build' in p ? p.build : []));
@@ -2017,10 +2048,13 @@ export class Library {
       items += sp.ids.length;
     });
     const built = fresh.length;
+    // (`only`: every part written comes first, then the cut ones, then the whole ones)
+    parts.splice(built, 0, ...cutParts);
+    items += cutItems;
     lap('blob');
     // (`storeAfter`: the caller's download first — storing 300 MB beside it slows it down)
     const stored = !only && (built || drop.length) ? Promise.resolve(options.storeAfter).then(() => this.storeBackup(state, write.id, rev, final, fresh)) : Promise.resolve(true);
-    return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, left, stored, timings: t };
+    return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, cut: cutParts.length, left, stored, timings: t };
   }
 
   /** Drop every stored backup part (a download made of them failed): the next backup writes the whole file. */
