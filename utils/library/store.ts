@@ -797,8 +797,10 @@ async function forgetBackupOf(tx: WriteTx, ids: string[] | null): Promise<void> 
   const state = readBackupState(await meta.get(BACKUP_STATE_KEY));
   const gone = new Set(ids ?? []);
   const keep = state && ids ? state.parts.filter((p) => !p.ids.some((id) => gone.has(id))) : [];
-  if (!state) await meta.delete(BACKUP_PART_KEYS());
-  else for (const p of state.parts) if (!keep.includes(p)) await meta.delete(backupPartKey(p.key));
+  // every part not kept, named by the state or not (one a backup stopped half-way left)
+  const named = new Set(keep.map((p) => backupPartKey(p.key)));
+  if (!named.size) await meta.delete(BACKUP_PART_KEYS());
+  else for (const key of (await meta.getAllKeys(BACKUP_PART_KEYS())) as string[]) if (!named.has(key)) await meta.delete(key);
   const next: BackupState = { v: 1, writer: state?.writer ?? '', gen: (state?.gen ?? 0) + 1, rev: state?.rev ?? 0, parts: keep };
   await meta.put(next, BACKUP_STATE_KEY);
 }
@@ -1256,7 +1258,8 @@ export class Library {
         throw e;
       });
       // a backup's parts are made ready once the library is open (they may be missing or stale)
-      if (this.backupRefresh) void this.dbPromise.then(() => this.backupSoon(), () => undefined);
+      const opening = this.dbPromise;
+      if (this.backupRefresh) void opening.then(() => this.dbPromise === opening && this.backupSoon(), () => undefined);
     }
     return this.dbPromise;
   }
@@ -1871,8 +1874,9 @@ export class Library {
    * order given); nothing is stored, `storeAfter` is not waited for.
    * `partial` (the background's refresh, never a download): when more than `maxBuild` items
    * would be written, write the last parts in file order up to `maxBuild` items and store those
-   * (`left` counts the items in no part; the next round puts them before, newest first, so the
-   * order is the same as one built whole).
+   * (`left` counts the items in no part; the next round puts them before, newest first: the
+   * order of a library made in rounds is the one built whole. A stale part that a round does not
+   * get to is dropped, and its items come back first: the order is not promised).
    */
   async backupParts(
     write: BackupWriter,
@@ -1985,13 +1989,21 @@ export class Library {
     // into ONE Blob, each part a slice of it: in Chromium one Blob of 300 MB costs a fraction of
     // 200 Blobs of 1.5 MB (docs/benchmarks.md, fifth session)
     const got = planned.map((p) => ({ items: [] as SavedItem[], json: [] as Uint8Array[], left: 'build' in p ? p.build.length : 0 }));
-    const damaged: DamagedRecord[] = [...cache.damaged.values()];
+    const damaged: DamagedRecord[] = only ? [] : [...cache.damaged.values()];
     const chunks: Uint8Array[] = [];
     const spans: Array<{ k: number; start: number; end: number; ids: string[] }> = [];
     let bytes = 0;
     const writePart = (k: number) => {
       const g = got[k]!;
       if (!g.items.length) return;
+      const pk = planned[k]!;
+      if (only && 'build' in pk) {
+        // (readBatches reads newest first: `only`'s items go out in the order asked)
+        const pos = new Map(pk.build.map((id, i) => [id, i]));
+        const order = g.items.map((_, i) => i).sort((x, y) => pos.get(g.items[x]!.id)! - pos.get(g.items[y]!.id)!);
+        g.items = order.map((i) => g.items[i]!);
+        g.json = order.map((i) => g.json[i]!);
+      }
       const start = bytes;
       for (const c of write.write(g.items, g.json)) {
         chunks.push(c);
@@ -2085,7 +2097,7 @@ export class Library {
     if (this.backupRefresh) this.scheduleBackupRefresh(ms);
   }
 
-  private scheduleBackupRefresh(ms: number): void {
+  private scheduleBackupRefresh(ms: number, leftBefore = Infinity): void {
     if (this.backupTimer) clearTimeout(this.backupTimer);
     this.backupTimer = setTimeout(() => {
       this.backupTimer = null;
@@ -2097,15 +2109,18 @@ export class Library {
         r.keepAlive?.(),
         this.refreshBackup(r.write, r.maxItems, r.partItems).then(
           (x) => {
-            if (x.left > 0 && x.built > 0 && !this.backupTimer) this.scheduleBackupRefresh(0);
+            if (x.left > 0 && x.built > 0 && x.left < leftBefore && !this.backupTimer) this.scheduleBackupRefresh(0, x.left);
             return x.built;
           },
           () => 0,
         )
       );
-      this.refreshing = (this.refreshing ?? Promise.resolve(0)).then(run).finally(() => {
-        this.refreshing = null;
-      });
+      const p = (this.refreshing ?? Promise.resolve(0)).then(run);
+      this.refreshing = p;
+      const done = () => {
+        if (this.refreshing === p) this.refreshing = null;
+      };
+      p.then(done, done);
     }, ms);
   }
 
