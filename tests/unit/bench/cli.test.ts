@@ -2,12 +2,12 @@
  * The two bench commands as outside scorers run them (tsx, real pipeline, real jsdom).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -35,9 +35,16 @@ function articlePage(title: string): string {
 <footer>Harbour Gazette</footer></body></html>`;
 }
 
+/** temporary folders the tests made, removed after them */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 describe('npm run bench:extract', () => {
   it('writes one entry per page with the scorer fields, using ground-truth URLs, and survives a broken file', () => {
     const root = mkdtempSync(join(tmpdir(), 'lectern-bench-cli-'));
+    made.push(root);
     const dir = join(root, 'html');
     mkdirSync(dir);
     writeFileSync(join(dir, 'ferry.html'), articlePage('Ferry terminal to close'));

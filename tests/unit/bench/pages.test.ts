@@ -1,12 +1,20 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findGroundTruth, listPages, loadDom, pageId, pageUrl, parseArgs, quantile, readHtml } from '../../../bench/pages';
 
+/** temporary folders the tests made, removed after them */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'lectern-bench-'));
+  const d = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
+  made.push(d);
+  return d;
 }
 
 describe('page files', () => {
