@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/export-browser.ts [--n 10000] [--size 30000] [--runs 3] [--changed-runs 2] [--formats json,csv,...]
  *                                   [--runs-dom 1] [--chunk 500] [--timeout 1800] [--reuse DIR]
+ *                                   [--kinds first,sel-alternate,…] (JSON: only these of the runs below)
  *
  * The e2e build is `$LECTERN_EXT_DIR` or `.output/chrome-mv3-e2e` (copied to a temporary folder
  * first). Never downloads a browser. `--reuse DIR` keeps the profile (and the loaded library) in
@@ -16,7 +17,8 @@
  * 2. per format, `--runs` times (JSON: first a backup at once after the load — a 10,000-article
  *    import just cleaned, the background making the backup's parts meanwhile —, then, once the
  *    extension's storage has stopped growing (the background made the parts), a backup,
- *    selections of every item, of the newest half, of every other and every tenth item, `--runs - 1` backups
+ *    selections of every item, of the newest half, of every other, every tenth, and all but every
+ *    tenth item, `--runs - 1` backups
  *    with nothing changed, and
  *    `--changed-runs` (default 2) backups each right after changeLibrary: 5 new imported and
  *    cleaned, then 20 articles spread over the library tagged and the 10 newest marked read, and
@@ -202,24 +204,27 @@ async function main(): Promise<void> {
       // JSON, in one run: a backup at once after the load (a 10,000-article import just cleaned:
       // the background is making the backup's parts meanwhile, 1 s after the cleaning); then,
       // once it has made them, the first backup after that,
-      // selections (every item; the newest half: whole parts; every other item: cut out of the
-      // parts; every tenth: read from the library),
+      // selections (every item; the newest half: whole parts; every other and every tenth item:
+      // read from the library; all but every tenth: cut out of the parts),
       // backups with the library unchanged, right after changes, and 25 s after changes
-      type Kind = 'scratch' | 'first' | 'sel-all' | 'sel-newest' | 'sel-alternate' | 'sel-tenth' | 'unchanged' | 'changed' | 'refreshed' | 'run';
-      const kinds: Kind[] =
+      type Kind = 'scratch' | 'first' | 'sel-all' | 'sel-newest' | 'sel-alternate' | 'sel-tenth' | 'sel-dense' | 'unchanged' | 'changed' | 'refreshed' | 'run';
+      const only = arg('kinds', '') ? new Set(arg('kinds', '').split(',')) : null;
+      const kinds: Kind[] = (
         format === 'json'
-          ? [
+          ? ([
               'scratch',
               'first',
               'sel-all',
               'sel-newest',
               'sel-alternate',
               'sel-tenth',
+              'sel-dense',
               ...Array<Kind>(Math.max(0, runs - 1)).fill('unchanged'),
               ...Array<Kind>(CHANGED_RUNS).fill('changed'),
               ...Array<Kind>(REFRESHED_RUNS).fill('refreshed'),
-            ]
-          : Array<Kind>(runs).fill('run');
+            ] as Kind[])
+          : Array<Kind>(runs).fill('run')
+      ).filter((k) => !only || k === 'run' || only.has(k));
       const byKind = new Map<Kind, number[]>();
       const allIds = format === 'json' ? ((await hook('listSaved')).items as Array<{ id: string }>).map((i) => i.id) : [];
       const storageMB = async () => (await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)) / MB;
@@ -229,6 +234,7 @@ async function main(): Promise<void> {
         'sel-newest': allIds.slice(0, Math.ceil(allIds.length / 2)),
         'sel-alternate': allIds.filter((_, i) => i % 2 === 0),
         'sel-tenth': allIds.filter((_, i) => i % 10 === 0),
+        'sel-dense': allIds.filter((_, i) => i % 10 !== 0),
       };
       for (let run = 0; run < kinds.length; run++) {
         const kind = kinds[run]!;
@@ -312,8 +318,9 @@ async function main(): Promise<void> {
         first: 'once the background made the parts',
         'sel-all': 'a selection of every item',
         'sel-newest': 'a selection of the newest half (whole parts)',
-        'sel-alternate': 'a selection of every other item (25 a part: cut out of the parts)',
+        'sel-alternate': 'a selection of every other item (25 a part: read one by one)',
         'sel-tenth': 'a selection of every tenth item (5 a part: read one by one)',
+        'sel-dense': 'a selection of all but every tenth item (45 a part: cut out of the parts)',
         changed: 'right after changes (5 new, then 20 tagged, 10 read)',
         refreshed: 'the same changes 25 s before (parts refreshed in the background)',
       };

@@ -366,23 +366,23 @@ describe('an export of a filter or a selection (backupParts `only`)', () => {
   });
 
   it(`a part holding at least ${CUT_FROM} of the chosen items: its bytes are read and those items cut out; fewer: read from the library`, async () => {
-    const { lib } = await library(60);
-    const wide = (only: string[]) => lib.backupParts(jsonBackupWriter, { partItems: 30, only });
-    await (await lib.backupParts(jsonBackupWriter, { partItems: 30 }))!.stored;
-    const all = await listed(lib); // two parts of 30
-    const many = all.filter((_, i) => i % 2 === 0); // 15 of each part
+    const { lib } = await library(80);
+    const wide = (only: string[]) => lib.backupParts(jsonBackupWriter, { partItems: 40, only });
+    await (await lib.backupParts(jsonBackupWriter, { partItems: 40 }))!.stored;
+    const all = await listed(lib); // two parts of 40
+    const many = all.filter((_, i) => i % 10 !== 0); // 36 of each part
     const a = (await wide(many))!;
-    expect(a).toMatchObject({ kept: 0, built: 0, cut: 2, items: 30 });
+    expect(a).toMatchObject({ kept: 0, built: 0, cut: 2, items: 72 });
     const text = await new Blob(jsonFileOfParts(NOW, a.parts)).text();
     expect(text).toBe(await fromScratch(lib, many)); // same order here: byte for byte
-    const few = all.filter((_, i) => i % 5 === 0); // 6 of each
+    const few = all.filter((_, i) => i % 2 === 0); // 20 of each
     const b = (await wide(few))!;
-    expect(b).toMatchObject({ cut: 0, built: 1, items: 12 });
+    expect(b).toMatchObject({ cut: 0, built: 1, items: 40 });
     expect(byId(await new Blob(jsonFileOfParts(NOW, b.parts)).text())).toEqual(byId(await fromScratch(lib, few)));
     // an edit makes its part stale: that part's chosen items are read from the library, with the edit
     await lib.update(all[4]!, { tags: ['after'] });
     const c = (await wide(many))!;
-    expect(c).toMatchObject({ cut: 1, built: 1, items: 30 });
+    expect(c).toMatchObject({ cut: 1, built: 1, items: 72 });
     const doc = byId(await new Blob(jsonFileOfParts(NOW, c.parts)).text());
     expect(doc).toEqual(byId(await fromScratch(lib, many)));
     expect(doc.items.find((it) => it.id === all[4])!.tags).toEqual(['after']);
