@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       // the background is making the backup's parts meanwhile, 1 s after the cleaning); then,
       // once it has made them, the first backup after that,
       // selections (every item; the newest half: whole parts; every other and every tenth item:
-      // read from the library; all but every tenth: cut out of the parts),
+      // read from the library; all but every tenth: runs of items as slices of the parts),
       // backups with the library unchanged, right after changes, and 25 s after changes
       type Kind = 'scratch' | 'first' | 'sel-all' | 'sel-newest' | 'sel-alternate' | 'sel-tenth' | 'sel-dense' | 'unchanged' | 'changed' | 'refreshed' | 'run';
       const only = arg('kinds', '') ? new Set(arg('kinds', '').split(',')) : null;
@@ -267,7 +267,7 @@ async function main(): Promise<void> {
             data: { format: f, download: true, ...(ids ? { ids } : {}) },
           });
           return { ...res, ms: performance.now() - a };
-        }, [format, chosen[kind] ?? null] as const)) as HookResult & { ms: number; downloadId?: number; timings?: { read: number; write: number; blob: number; task?: number; download?: number; kept?: number; built?: number; cut?: number } };
+        }, [format, chosen[kind] ?? null] as const)) as HookResult & { ms: number; downloadId?: number; timings?: { read: number; write: number; blob: number; task?: number; download?: number; kept?: number; built?: number; slices?: number } };
         if (!r.ok) throw new Error(`${format}: ${JSON.stringify(r).slice(0, 300)}`);
         const worker = await findWorker(ctx);
         let d: { state: string; filename: string; fileSize: number; error?: string } | null = null;
@@ -302,7 +302,7 @@ async function main(): Promise<void> {
         peak = Math.max(peak, max);
         extra = Math.max(extra, max - idle);
         const tm = r.timings
-          ? ` [${r.timings.kept !== undefined ? `parts kept ${r.timings.kept}, written ${r.timings.built}${r.timings.cut ? `, cut ${r.timings.cut}` : ''}; ` : ''}read ${fmtMs(r.timings.read)}, write ${fmtMs(r.timings.write)}, blob ${fmtMs(r.timings.blob)} ms; background: waited ${fmtMs(r.timings.task ?? NaN)} ms for the file, ${fmtMs(r.timings.download ?? NaN)} ms for downloads.download]`
+          ? ` [${r.timings.kept !== undefined ? `parts kept ${r.timings.kept}, written ${r.timings.built}${r.timings.slices ? `, slices ${r.timings.slices}` : ''}; ` : ''}read ${fmtMs(r.timings.read)}, write ${fmtMs(r.timings.write)}, blob ${fmtMs(r.timings.blob)} ms; background: waited ${fmtMs(r.timings.task ?? NaN)} ms for the file, ${fmtMs(r.timings.download ?? NaN)} ms for downloads.download]`
           : '';
         // what the library takes on disk (the backup parts are stored once the download is over)
         let usage = '';
@@ -320,7 +320,7 @@ async function main(): Promise<void> {
         'sel-newest': 'a selection of the newest half (whole parts)',
         'sel-alternate': 'a selection of every other item (25 a part: read one by one)',
         'sel-tenth': 'a selection of every tenth item (5 a part: read one by one)',
-        'sel-dense': 'a selection of all but every tenth item (45 a part: cut out of the parts)',
+        'sel-dense': 'a selection of all but every tenth item (45 a part in 5 runs: slices of the parts)',
         changed: 'right after changes (5 new, then 20 tagged, 10 read)',
         refreshed: 'the same changes 25 s before (parts refreshed in the background)',
       };

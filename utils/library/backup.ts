@@ -50,6 +50,8 @@ export interface BackupPart {
   marks: number[];
   /** the part's size: a stored Blob of another size is not used (written again) */
   bytes: number;
+  /** where each item starts in the part (after the line feed before it): an export of some items takes runs of them as slices */
+  starts?: number[];
 }
 
 export interface BackupState {
@@ -80,6 +82,7 @@ export function readBackupState(v: unknown): BackupState | null {
     if (!p || typeof p !== 'object' || !isNat(p.key) || keys.has(p.key) || !isNat(p.bytes)) return null;
     if (!Array.isArray(p.ids) || !Array.isArray(p.marks) || p.ids.length !== p.marks.length || p.ids.length === 0) return null;
     if (!p.ids.every((id) => typeof id === 'string') || !p.marks.every(isNat)) return null;
+    if (p.starts !== undefined && !(Array.isArray(p.starts) && p.starts.length === p.ids.length && p.starts.every((x, i) => isNat(x) && x >= 1 && x < p.bytes && (i === 0 || x > p.starts![i - 1]!)))) return null;
     keys.add(p.key);
   }
   return s;

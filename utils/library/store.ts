@@ -291,10 +291,10 @@ export interface BackupParts {
   parts: Blob[];
   items: number;
   damaged: DamagedRecord[];
-  /** parts used as stored / written anew / read to cut some of their items out (`only`) */
+  /** parts used as stored / written anew; `only`: runs of items taken as slices of stored parts */
   kept: number;
   built: number;
-  cut: number;
+  slices: number;
   /** items in no part (only with `partial`: more than `maxBuild` were to be written) */
   left: number;
   /** ms spent: planning (row marks, the stored state), reading the items written anew, writing their bytes, their Blob */
@@ -344,19 +344,18 @@ export interface LibraryOptions {
 export interface BackupWriter {
   id: string;
   write(items: SavedItem[], json: Uint8Array[]): Uint8Array[];
-  /** a stored part's items (`ids`), each its bytes without the separator before it; null: not such a part */
-  cut?(bytes: Uint8Array, ids: readonly string[]): Uint8Array[] | null;
+  /** where each item of a part's bytes starts (after the separator before it); null when it cannot tell */
+  starts?(chunks: readonly Uint8Array[]): number[] | null;
 }
 
 /**
- * An export of a filter or selection reads a stored part's bytes and cuts out the items it wants
- * when the part holds at least this many of them (fewer are read from the library one by one):
- * in Chromium reading a part's 1.5 MB into the page costs ~8.5 ms, reading an article and
- * writing its item ~0.3 ms (docs/benchmarks.md, sixth session).
+ * An export of a filter or a selection takes a run of chosen items that a stored part holds one
+ * after the other as a slice of the part's Blob (nothing read) when that costs less than reading
+ * them from the library: in Chromium a slice costs the download ~SLICE_MS, an article read and
+ * written ~READ_MS (docs/benchmarks.md, sixth session).
  */
-export const CUT_FROM = 30;
-/** parts read at the same time to be cut */
-const CUT_READS = 6;
+const SLICE_MS = 0.5;
+const READ_MS = 0.3;
 
 /**
  * Where a step's time went (for the benches): `lap(k)` adds the time since the last lap (or the
@@ -1934,41 +1933,33 @@ export class Library {
     // a part whose Blob is missing, not one, or not of the size written is written anew
     let planned: Array<PlannedPart & { was?: number }> = plan.parts.map((p) => ('keep' in p && !blobOf.has(p.keep.key) ? { build: p.keep.ids, was: p.keep.key } : p));
     const only = options.only;
-    /** `only`: the chosen items cut out of stored parts (each a Blob of its items, as a part's bytes) */
-    const cutParts: Blob[] = [];
-    let cutItems = 0;
+    /** `only`: runs of chosen items as slices of stored parts (each one a part's bytes: "\n{…},\n{…}") */
+    const sliced: Blob[] = [];
+    let slicedItems = 0;
     if (only) {
       const wantedIds = new Set(only);
       const whole = new Set(planned.filter((p) => 'keep' in p && p.keep.ids.every((id) => wantedIds.has(id))));
       const rest = new Set([...wantedIds].filter((id) => markOf.has(id)));
       for (const p of whole) if ('keep' in p) for (const id of p.keep.ids) rest.delete(id);
-      const toCut = planned.flatMap((p) => ('keep' in p && !whole.has(p) && write.cut && p.keep.ids.filter((id) => rest.has(id)).length >= CUT_FROM ? [p.keep] : []));
-      // read CUT_READS parts at a time (each read is a round trip to the browser's blob store)
-      const cutOut: Array<Blob | null> = toCut.map(() => null);
-      let next = 0;
-      const reader = async () => {
-        for (let k = next++; k < toCut.length; k = next++) {
-          const p = toCut[k]!;
-          let items: Uint8Array[] | null = null;
-          try {
-            items = write.cut!(new Uint8Array(await blobOf.get(p.key)!.arrayBuffer()), p.ids);
-          } catch {
-            // unreadable: its items are read from the library
-          }
-          if (!items) continue;
-          const out: BlobPart[] = [];
-          p.ids.forEach((id, i) => {
-            if (rest.has(id)) out.push(out.length ? ',\n' : '\n', items[i] as Uint8Array<ArrayBuffer>);
-          });
-          cutOut[k] = new Blob(out);
-        }
-      };
-      await Promise.all(Array.from({ length: CUT_READS }, reader));
-      toCut.forEach((p, k) => {
-        if (!cutOut[k]) return;
-        cutParts.push(cutOut[k]);
-        for (const id of p.ids) if (rest.delete(id)) cutItems++;
-      });
+      for (const p of planned) {
+        if (!('keep' in p) || whole.has(p) || !p.keep.starts) continue;
+        const { ids, starts, bytes, key } = p.keep;
+        // the runs [first, last] of chosen items one after the other in the part
+        const runs: Array<[number, number]> = [];
+        let chosen = 0;
+        ids.forEach((id, i) => {
+          if (!rest.has(id)) return;
+          chosen++;
+          const run = runs.at(-1);
+          if (run && run[1] === i - 1) run[1] = i;
+          else runs.push([i, i]);
+        });
+        if (!chosen || runs.length * SLICE_MS >= chosen * READ_MS) continue;
+        const blob = blobOf.get(key)!;
+        // from the line feed before the run's first item to the end of its last one (not the ",\n" after it)
+        for (const [a, b] of runs) sliced.push(blob.slice(starts[a]! - 1, b + 1 < ids.length ? starts[b + 1]! - 2 : bytes));
+        for (const id of ids) if (rest.delete(id)) slicedItems++;
+      }
       planned = [...partsOf([...rest], options.partItems), ...whole];
     }
     const drop = only ? [] : [...plan.drop, ...planned.flatMap((p) => (p.was !== undefined ? [p.was] : []))];
@@ -2003,7 +1994,7 @@ export class Library {
     const got = planned.map((p) => ({ items: [] as SavedItem[], json: [] as Uint8Array[], left: 'build' in p ? p.build.length : 0 }));
     const damaged: DamagedRecord[] = only ? [] : [...cache.damaged.values()];
     const chunks: Uint8Array[] = [];
-    const spans: Array<{ k: number; start: number; end: number; ids: string[] }> = [];
+    const spans: Array<{ k: number; start: number; end: number; ids: string[]; starts?: number[] }> = [];
     let bytes = 0;
     const writePart = (k: number) => {
       const g = got[k]!;
@@ -2017,11 +2008,13 @@ export class Library {
         g.json = order.map((i) => g.json[i]!);
       }
       const start = bytes;
-      for (const c of write.write(g.items, g.json)) {
+      const out = write.write(g.items, g.json);
+      for (const c of out) {
         chunks.push(c);
         bytes += c.length;
       }
-      spans.push({ k, start, end: bytes, ids: g.items.map((it) => it.id) });
+      const at = write.starts?.(out);
+      spans.push({ k, start, end: bytes, ids: g.items.map((it) => it.id), ...(at && at.length === g.items.length ? { starts: at } : {}) });
       g.items = [];
       g.json = [];
       g.left = -1; // written
@@ -2065,20 +2058,20 @@ export class Library {
       const sp = newPart.get(k);
       if (!sp) return; // every item of it deleted meanwhile, or damaged
       const blob = all.slice(sp.start, sp.end);
-      const part: BackupPart = { key: -1, ids: sp.ids, marks: sp.ids.map((id) => markOf.get(id)!), bytes: sp.end - sp.start };
+      const part: BackupPart = { key: -1, ids: sp.ids, marks: sp.ids.map((id) => markOf.get(id)!), bytes: sp.end - sp.start, ...(sp.starts ? { starts: sp.starts } : {}) };
       parts.push(blob);
       fresh.push({ part, blob });
       final.push(part);
       items += sp.ids.length;
     });
     const built = fresh.length;
-    // (`only`: every part written comes first, then the cut ones, then the whole ones)
-    parts.splice(built, 0, ...cutParts);
-    items += cutItems;
+    // (`only`: every part written comes first, then the slices, then the whole parts)
+    parts.splice(built, 0, ...sliced);
+    items += slicedItems;
     lap('blob');
     // (`storeAfter`: the caller's download first — storing 300 MB beside it slows it down)
     const stored = !only && (built || drop.length) ? Promise.resolve(options.storeAfter).then(() => this.storeBackup(state, write.id, rev, final, fresh)) : Promise.resolve(true);
-    return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, cut: cutParts.length, left, stored, timings: t };
+    return { parts, items, damaged, kept: planned.filter((p) => 'keep' in p).length, built, slices: sliced.length, left, stored, timings: t };
   }
 
   /** Drop every stored backup part (a download made of them failed): the next backup writes the whole file. */

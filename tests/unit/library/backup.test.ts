@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BACKUP_PART_ITEMS, planBackup, readBackupState, rowMark, type BackupState } from '../../../utils/library/backup';
-import { JsonChunkWriter, cutJsonPart, jsonBackupWriter, jsonFileOfParts, jsonItemChunks } from '../../../utils/library/formats/json';
-import { CUT_FROM, Library } from '../../../utils/library/store';
+import { JsonChunkWriter, jsonBackupWriter, jsonFileOfParts, jsonItemChunks, jsonPartStarts } from '../../../utils/library/formats/json';
+import { Library } from '../../../utils/library/store';
 import { articleInput, freshLibrary, tickingClock } from './helpers';
 
 const NOW = new Date('2026-11-30T01:00:00Z');
@@ -365,39 +365,38 @@ describe('an export of a filter or a selection (backupParts `only`)', () => {
     expect(doc).toEqual(byId(await fromScratch(lib, all.slice(15))));
   });
 
-  it(`a part holding at least ${CUT_FROM} of the chosen items: its bytes are read and those items cut out; fewer: read from the library`, async () => {
+  it('runs of chosen items a stored part holds one after the other are slices of it (nothing read) when there are few runs; many short runs are read from the library', async () => {
     const { lib } = await library(80);
-    const wide = (only: string[]) => lib.backupParts(jsonBackupWriter, { partItems: 40, only });
+    const some = (only: string[]) => lib.backupParts(jsonBackupWriter, { partItems: 40, only });
     await (await lib.backupParts(jsonBackupWriter, { partItems: 40 }))!.stored;
     const all = await listed(lib); // two parts of 40
-    const many = all.filter((_, i) => i % 10 !== 0); // 36 of each part
-    const a = (await wide(many))!;
-    expect(a).toMatchObject({ kept: 0, built: 0, cut: 2, items: 72 });
+    const many = all.filter((_, i) => i % 10 !== 0); // 36 of each part, in 4 runs
+    const a = (await some(many))!;
+    expect(a).toMatchObject({ kept: 0, built: 0, slices: 8, items: 72 });
     const text = await new Blob(jsonFileOfParts(NOW, a.parts)).text();
     expect(text).toBe(await fromScratch(lib, many)); // same order here: byte for byte
-    const few = all.filter((_, i) => i % 2 === 0); // 20 of each
-    const b = (await wide(few))!;
-    expect(b).toMatchObject({ cut: 0, built: 1, items: 40 });
-    expect(byId(await new Blob(jsonFileOfParts(NOW, b.parts)).text())).toEqual(byId(await fromScratch(lib, few)));
+    const alternate = all.filter((_, i) => i % 2 === 0); // 20 runs of one: read
+    const b = (await some(alternate))!;
+    expect(b).toMatchObject({ slices: 0, built: 1, items: 40 });
+    expect(byId(await new Blob(jsonFileOfParts(NOW, b.parts)).text())).toEqual(byId(await fromScratch(lib, alternate)));
     // an edit makes its part stale: that part's chosen items are read from the library, with the edit
     await lib.update(all[4]!, { tags: ['after'] });
-    const c = (await wide(many))!;
-    expect(c).toMatchObject({ cut: 1, built: 1, items: 72 });
+    const c = (await some(many))!;
+    expect(c).toMatchObject({ slices: 4, built: 1, items: 72 });
     const doc = byId(await new Blob(jsonFileOfParts(NOW, c.parts)).text());
     expect(doc).toEqual(byId(await fromScratch(lib, many)));
     expect(doc.items.find((it) => it.id === all[4])!.tags).toEqual(['after']);
   });
 
-  it('cutJsonPart: the items of a part as written, or null for bytes that are not that part', () => {
+  it('jsonPartStarts: where each item of a part starts, whatever the chunks (html with line breaks escaped)', () => {
     const items = [0, 1, 2].map((i) => ({ ...articleInput(i, { html: `<p>Line\nbreak ${i}, "quoted"</p>` }), id: `id-${i}` }));
-    const part = new Uint8Array(Buffer.concat(jsonBackupWriter.write(items as never, items.map((it) => new TextEncoder().encode(JSON.stringify(it.html))))));
-    const cut = cutJsonPart(part, ['id-0', 'id-1', 'id-2'])!;
-    expect(cut.map((c) => (JSON.parse(new TextDecoder().decode(c)) as { id: string }).id)).toEqual(['id-0', 'id-1', 'id-2']);
-    expect(JSON.parse(new TextDecoder().decode(cut[1]))).toMatchObject({ html: '<p>Line\nbreak 1, "quoted"</p>' });
-    expect(cutJsonPart(part, ['id-0', 'id-2', 'id-1'])).toBeNull(); // not in that order
-    expect(cutJsonPart(part, ['id-0', 'id-1'])).toBeNull(); // not that many
-    expect(cutJsonPart(part.subarray(1), ['id-0', 'id-1', 'id-2'])).toBeNull();
-    expect(cutJsonPart(part.subarray(0, part.length - 40), ['id-0', 'id-1', 'id-2'])).not.toBeNull(); // (a short part is caught by its size, before)
+    const chunks = jsonBackupWriter.write(items as never, items.map((it) => new TextEncoder().encode(JSON.stringify(it.html))));
+    const part = Buffer.concat(chunks);
+    const starts = jsonPartStarts(chunks);
+    expect(starts).toHaveLength(3);
+    starts.forEach((s, k) => expect(part.subarray(s, s + 11).toString()).toBe(`{"id":"id-${k}`));
+    // the same over other chunk boundaries
+    expect(jsonPartStarts([part.subarray(0, 7), part.subarray(7, 500), part.subarray(500)])).toEqual(starts);
   });
 
   it('with no backup parts at all, the chosen items are written from scratch', async () => {

@@ -142,30 +142,19 @@ export const JSON_PART_FORMAT = 1;
 export const jsonBackupWriter = {
   id: `lectern-json-${LECTERN_JSON_VERSION}/parts-${JSON_PART_FORMAT}/${SAVED_ITEM_FIELDS.join(',')}`,
   write: (items: readonly SavedItem[], bodies: readonly Uint8Array[]): Uint8Array[] => jsonItemChunks(items, bodies),
-  cut: (bytes: Uint8Array, ids: readonly string[]): Uint8Array[] | null => cutJsonPart(bytes, ids),
+  starts: (chunks: readonly Uint8Array[]): number[] => jsonPartStarts(chunks),
 };
 
-const utf8Encoder = new TextEncoder();
-
 /**
- * A stored part's items (`ids`, in its order), each its own bytes without the separator before it
- * — views of `bytes`, nothing copied — or null when the bytes are not such a part. JSON.stringify
- * escapes every control character, so the only line feeds in a part are the one before each item;
- * each item must start with its own id (`{"id":"…"`).
+ * Where each item of a part's bytes starts (after the line feed before it): JSON.stringify escapes
+ * every control character, so the only line feeds in a part are the one before each item.
  */
-export function cutJsonPart(bytes: Uint8Array, ids: readonly string[]): Uint8Array[] | null {
-  const starts: number[] = [];
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
-  if (starts.length !== ids.length || starts[0] !== 1) return null;
-  const out: Uint8Array[] = [];
-  for (let k = 0; k < ids.length; k++) {
-    // every item but the last is followed by "," (then the next one's line feed)
-    const end = k + 1 < ids.length ? starts[k + 1]! - 2 : bytes.length;
-    if (k + 1 < ids.length && bytes[end] !== 44) return null;
-    const item = bytes.subarray(starts[k]!, end);
-    const head = utf8Encoder.encode(`{"id":${JSON.stringify(ids[k])}`);
-    if (item.length < head.length || head.some((b, j) => item[j] !== b)) return null;
-    out.push(item);
+export function jsonPartStarts(chunks: readonly Uint8Array[]): number[] {
+  const out: number[] = [];
+  let offset = 0;
+  for (const c of chunks) {
+    for (let i = c.indexOf(10); i !== -1; i = c.indexOf(10, i + 1)) out.push(offset + i + 1);
+    offset += c.length;
   }
   return out;
 }

@@ -41,7 +41,7 @@ export type DomTaskResult =
       /** items skipped because their record is damaged */
       damaged: number;
       /** where the time went (ms): waiting for the library, writing the file, making the Blob (bench:export) */
-      timings?: { read: number; write: number; blob: number; kept?: number; built?: number; cut?: number };
+      timings?: { read: number; write: number; blob: number; kept?: number; built?: number; slices?: number };
     }
   | ({ kind: 'clean' } & CleanResult)
   | { kind: 'revoke' };
@@ -132,7 +132,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
   switch (task.kind) {
     case 'export': {
       const ids = task.ids ?? undefined;
-      const t: { read: number; write: number; blob: number; kept?: number; built?: number; cut?: number } = { read: 0, write: 0, blob: 0 };
+      const t: { read: number; write: number; blob: number; kept?: number; built?: number; slices?: number } = { read: 0, write: 0, blob: 0 };
       const { lap, restart } = lapTimer<'read' | 'write' | 'blob'>(t);
       // an imported body not sanitised yet is sanitised on the way (the export never waits on the drain's order)
       const clean = sanitizeHere;
@@ -159,7 +159,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
           .catch((e: unknown) => (console.warn('[Lectern] backup parts unavailable, writing the backup from scratch', e), null));
         if (b) {
           // where backupParts's time went (planning counts as reading)
-          Object.assign(t, { read: b.timings.plan + b.timings.read, write: b.timings.write, blob: b.timings.blob, kept: b.kept, built: b.built, cut: b.cut });
+          Object.assign(t, { read: b.timings.plan + b.timings.read, write: b.timings.write, blob: b.timings.blob, kept: b.kept, built: b.built, slices: b.slices });
           restart();
           void b.stored.then((ok) => {
             if (!ok) console.info('[Lectern] the backup parts were not kept (a delete meanwhile); the next backup writes them again');
