@@ -23,7 +23,8 @@
  * The parts are made before any backup: the background writes the missing and stale ones after
  * writes, imports and at start, in rounds (LibraryOptions.backupRefresh), so the first backup
  * finds them too. An export of a filter or a selection uses the parts all of whose items it
- * names and writes the rest (backupParts `only`; nothing stored).
+ * names, takes runs of its items a part holds one after the other as slices of the part when
+ * there are few runs (`starts`), and writes the rest (backupParts `only`; nothing stored).
  *
  * Cost: the parts take about the library's size again on disk.
  */

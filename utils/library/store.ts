@@ -1872,8 +1872,9 @@ export class Library {
    * null while imported bodies wait to be cleaned: the caller writes the file from scratch,
    * cleaning them on the way (and when more than `maxBuild` items would be written).
    * `only` (an export of a filter or a selection): just these items — the stored parts whose
-   * items are all among them and still right, as stored, and the others written (first, in the
-   * order given); nothing is stored, `storeAfter` is not waited for.
+   * items are all among them and still right, as stored; runs of them a part still right holds
+   * one after the other as slices of it, when there are few runs (SLICE_MS, READ_MS); the others
+   * written (first, in the order given); nothing is stored, `storeAfter` is not waited for.
    * `partial` (the background's refresh, never a download): when more than `maxBuild` items
    * would be written, write the last parts in file order up to `maxBuild` items and store those
    * (`left` counts the items in no part; the next round puts them before, newest first: the
