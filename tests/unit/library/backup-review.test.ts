@@ -12,7 +12,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { partsOf } from '../../../utils/library/backup';
 import { JsonChunkWriter, jsonBackupWriter, jsonFileOfParts, jsonItemChunks } from '../../../utils/library/formats/json';
 import { Library, type BackupWriter } from '../../../utils/library/store';
-import { articleInput, freshLibrary, tickingClock } from './helpers';
+import { articleInput, freshLibrary, putRaw, tickingClock } from './helpers';
 
 const NOW = new Date('2026-11-30T01:00:00Z');
 const PART = 10;
@@ -57,20 +57,19 @@ async function storedText(lib: Library): Promise<string> {
   return (await Promise.all(blobs.map((b) => b.text()))).join('\n');
 }
 
-/** Write a raw record straight into the database (a damaged disk record), as failures.test.ts does. */
-async function putRaw(factory: IDBFactory, store: string, value: unknown): Promise<void> {
-  const db: IDBDatabase = await new Promise((resolve, reject) => {
-    const req = factory.open('lectern-library');
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  await new Promise<void>((resolve, reject) => {
-    const tx = db.transaction([store], 'readwrite');
-    tx.objectStore(store).put(value);
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-  });
-  db.close();
+
+/** The next backup's storing stops after its first part (storeBackup writes each in a transaction of its own); resume() undoes it. */
+async function stopStoringAfterFirstPart(lib: Library): Promise<() => void> {
+  const db = await rawDb(lib);
+  const real = db.transaction.bind(db);
+  let writes = 0;
+  db.transaction = ((s: string | string[], mode?: IDBTransactionMode) => {
+    if (mode === 'readwrite' && s === 'meta' && ++writes === 2) throw new Error('stopped');
+    return real(s, mode);
+  }) as typeof db.transaction;
+  return () => {
+    db.transaction = real;
+  };
 }
 
 const story = (i: number) => articleInput(i, { html: `<p>Story ${i} with the phrase zq${i}zq.</p>` });
@@ -322,17 +321,11 @@ describe('review findings', () => {
     await lib.update((await lib.list()).items[24]!.id, { tags: ['edited'] });
     // the next backup's storing stops after its first part (Chrome stopped the service worker,
     // the disk is full…): storeBackup writes each part in a transaction of its own
-    const db = await rawDb(lib);
-    const real = db.transaction.bind(db);
-    let writes = 0;
-    db.transaction = ((s: string | string[], mode?: IDBTransactionMode) => {
-      if (mode === 'readwrite' && s === 'meta' && ++writes === 2) throw new Error('stopped');
-      return real(s, mode);
-    }) as typeof db.transaction;
+    const resume = await stopStoringAfterFirstPart(lib);
     const b = (await lib.backupParts(jsonBackupWriter, { partItems: PART }))!;
     expect(b.built).toBe(2);
     expect(await b.stored).toBe(false);
-    db.transaction = real;
+    resume();
     expect(await storedText(lib)).toMatch(/zq\d+zq/);
     await lib.clear();
     // "clear drops every part" — the part written half-way holds articles' text too
@@ -348,15 +341,9 @@ describe('review findings', () => {
     await backup(lib);
     const newest = (await lib.list()).items[0]!;
     await lib.update(newest.id, { tags: ['edited'] });
-    const db = await rawDb(lib);
-    const real = db.transaction.bind(db);
-    let writes = 0;
-    db.transaction = ((s: string | string[], mode?: IDBTransactionMode) => {
-      if (mode === 'readwrite' && s === 'meta' && ++writes === 2) throw new Error('stopped');
-      return real(s, mode);
-    }) as typeof db.transaction;
+    const resume = await stopStoringAfterFirstPart(lib);
     await (await lib.backupParts(jsonBackupWriter, { partItems: PART }))!.stored;
-    db.transaction = real;
+    resume();
     const [gone] = await lib.delete([newest.id]);
     const phrase = /zq\d+zq/.exec(gone!.html)![0];
     expect(await storedText(lib)).not.toContain(phrase);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IDBObjectStore } from 'fake-indexeddb';
 import { Library, LibraryError } from '../../../utils/library/store';
 import { JsonChunkWriter } from '../../../utils/library/formats/json';
-import { articleInput, freshLibrary, tickingClock } from './helpers';
+import { articleInput, freshLibrary, putRaw, tickingClock } from './helpers';
 
 /** Everything a user could observe of a library. */
 async function snapshot(lib: Library) {
@@ -90,25 +90,6 @@ describe('Library: a failed write leaves the library as it was', () => {
   });
 });
 
-/** Write a raw record straight into the database, bypassing the Library (a damaged disk record). */
-async function putRaw(factory: IDBFactory, store: string, value: unknown): Promise<void> {
-  const db: IDBDatabase = await new Promise((resolve, reject) => {
-    const req = factory.open('lectern-library');
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  await new Promise<void>((resolve, reject) => {
-    const tx = db.transaction([store, 'meta'], 'readwrite');
-    tx.objectStore(store).put(value);
-    // bump the revision like any write, so warm caches notice
-    const meta = tx.objectStore('meta');
-    const g = meta.get('rev');
-    g.onsuccess = () => meta.put((g.result as number) + 1000, 'rev');
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-  });
-  db.close();
-}
 
 describe('Library: a damaged record is skipped and reported, the rest stays readable', () => {
   it('list, get, search and stats skip it and report it', async () => {

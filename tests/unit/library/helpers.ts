@@ -94,3 +94,23 @@ export function packInputs(inputs: SaveInput[], prefix = '{"items":['): { inputs
   }
   return { inputs: out, pack: new Blob([bytes]), bytes };
 }
+
+/** Write a raw record straight into the database, bypassing the Library (a damaged disk record). */
+export async function putRaw(factory: IDBFactory, store: string, value: unknown): Promise<void> {
+  const db: IDBDatabase = await new Promise((resolve, reject) => {
+    const req = factory.open('lectern-library');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction([store, 'meta'], 'readwrite');
+    tx.objectStore(store).put(value);
+    // bump the revision like any write, so warm caches notice
+    const meta = tx.objectStore('meta');
+    const g = meta.get('rev');
+    g.onsuccess = () => meta.put(((g.result as number | undefined) ?? 0) + 1000, 'rev');
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}
