@@ -30,6 +30,9 @@
  *    document's thread: with the indexing worker, only the wait for its last answers), and the
  *    wall clock until libraryStats.pending is 0. The chosen file is deleted as soon as "Imported"
  *    shows (the library keeps its own copy), and every article must come out whole after cleaning.
+ *  - then the first JSON backup: how long after the cleaning the background kept writing the
+ *    backup's parts (the extension's storage growing, polled every 2 s), and a whole-library
+ *    backup downloaded after that (click → on disk, parts kept / written).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
   const gen = writeBackup(file);
   console.log(`file: ${N} generated articles (bench/lib/articles.ts, seed ${SEED}, ~${SIZE} chars of HTML each) = ${fmtMB(gen.bytes)} (${gen.bytes} bytes), written in ${s(gen.ms)}\n`);
 
-  const ctx = await launchWithExtension(profile, ext);
+  const ctx = await launchWithExtension(profile, ext, { acceptDownloads: true });
   const cleanup = async () => {
     await ctx.close().catch(() => {});
     if (process.argv.includes('--keep-file')) console.log(`file kept: ${file}`);
@@ -239,6 +242,47 @@ async function main(): Promise<void> {
     console.log(`library after import: ${count} items listed${count === N ? '' : ` (expected ${N})`}, ${whole} with their article after cleaning${process.argv.includes('--keep-file') ? '' : ' (the chosen file was deleted before)'}`);
     console.log(`network: ${unexpected.length} request(s)${unexpected.length ? `: ${unexpected.slice(0, 5).join(', ')}` : ''}`);
     if (count !== N || whole !== N) process.exitCode = 1;
+
+    // ---- the first backup after the import: the background makes the JSON backup's parts once
+    // every imported body is cleaned (1 s after, in rounds of 2,500): wait until the extension's
+    // storage stops growing (polled every 2 s, three equal readings), then download a backup
+    const storageMB = () => page.evaluate(async () => ((await navigator.storage.estimate()).usage ?? 0) / 1024 / 1024);
+    const p0 = performance.now();
+    let usage = await storageMB();
+    let grewUntil = p0;
+    for (let still = 0; still < 3 && performance.now() - p0 < 180_000; ) {
+      await new Promise((r) => setTimeout(r, 2000));
+      const u = await storageMB();
+      if (Math.abs(u - usage) < 1) still++;
+      else (still = 0), (grewUntil = performance.now());
+      usage = u;
+    }
+    console.log(`
+the backup's parts: the extension's storage grew until ${s(grewUntil - p0)} after the cleaning ended (±2 s), ${usage.toFixed(0)} MB`);
+    const b0 = performance.now();
+    const exp = await page.evaluate(() =>
+      (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; downloadId?: number; timings?: { kept?: number; built?: number } }> } } }).chrome.runtime.sendMessage({
+        lectern: 1,
+        type: 'exportLibrary',
+        data: { format: 'json', download: true },
+      }),
+    );
+    if (!exp.ok) throw new Error(`backup after the import: ${JSON.stringify(exp).slice(0, 300)}`);
+    let done: { state: string; filename: string; fileSize: number } | null = null;
+    for (;;) {
+      done = await (await findWorker(ctx)).evaluate(async (id) => {
+        const c = (globalThis as unknown as { chrome: { downloads: { search(q: object): Promise<Array<{ state: string; filename: string; fileSize: number }>> } } }).chrome;
+        return (await c.downloads.search({ id }))[0] ?? null;
+      }, exp.downloadId!);
+      if (!done || done.state !== 'in_progress') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const onDisk = performance.now() - b0;
+    if (done?.state !== 'complete') throw new Error(`backup after the import: download ${JSON.stringify(done)}`);
+    const items = (JSON.parse(fs.readFileSync(done.filename, 'utf8')) as { items: unknown[] }).items.length;
+    fs.rmSync(done.filename, { force: true });
+    console.log(`first JSON backup after the import: on disk ${s(onDisk)} (parts kept ${exp.timings?.kept ?? '—'}, written ${exp.timings?.built ?? '—'}; ${items} items, ${(done.fileSize / 1024 / 1024).toFixed(0)} MB)`);
+    if (items !== N) process.exitCode = 1;
 
     // ---- the same backup chosen again (restoring a backup into a library that holds it all):
     // the preview looks every entry up, Import keeps every one as it is
