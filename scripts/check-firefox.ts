@@ -10,7 +10,11 @@
  *     bookmarks; an export survives its popup closing at once; a whole-library JSON backup twice
  *     (the second one made of the backup parts stored as Blobs in IndexedDB); a selection (`ids`);
  *  4. the reader overlay on local fixture pages (served through a local HTTP proxy at their real
- *     host names, over http), opened through the hook, per ../shared/test-contract.md.
+ *     host names, over http), opened through the hook, per ../shared/test-contract.md;
+ *  6–8. the library page's own import (its file input), the popup's Export menu (its buttons),
+ *     a backup after the background restarts (runtime.reload);
+ *  10. the production build (no hook) loads, answers, saves a link and exports;
+ *  9. no request reached the proxy but the fixture pages' (and Firefox's own).
  *
  * Usage: npx tsx scripts/check-firefox.ts [--no-build] [--headful] [--keep] [--fixtures=name,name]
  *   (npm run check:firefox). Exit 0: every step passed; 1: a step failed; 2: no Firefox.
@@ -33,6 +37,8 @@ const FIREFOX = '/usr/bin/firefox-esr';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = '.output-ff';
 const EXT_DIR = join(ROOT, OUT_DIR, 'firefox-mv2-e2e');
+/** the production build (no hook, no <all_urls>): what users install */
+const PROD_DIR = join(ROOT, OUT_DIR, 'firefox-mv2');
 const ADDON_ID = 'lectern@lectern.example';
 const FIXTURES = join(ROOT, 'tests/fixtures/aggregators');
 const args = new Set(process.argv.slice(2));
@@ -399,16 +405,18 @@ async function main(): Promise<number> {
   console.log(`check-firefox: ${version}, ${new Date().toISOString()}`);
 
   if (!args.has('--no-build')) {
-    console.log(`building: WXT_OUT_DIR=${OUT_DIR} wxt build -b firefox --mode e2e`);
-    const b = spawnSync('npx', ['wxt', 'build', '-b', 'firefox', '--mode', 'e2e'], {
-      cwd: ROOT,
-      env: { ...process.env, WXT_OUT_DIR: OUT_DIR },
-      encoding: 'utf8',
-    });
-    if (b.status !== 0) {
-      console.error(b.stdout, b.stderr);
-      console.error('check-firefox: the Firefox build failed');
-      return 1;
+    for (const mode of [['--mode', 'e2e'], []]) {
+      console.log(`building: WXT_OUT_DIR=${OUT_DIR} wxt build -b firefox ${mode.join(' ')}`);
+      const b = spawnSync('npx', ['wxt', 'build', '-b', 'firefox', ...mode], {
+        cwd: ROOT,
+        env: { ...process.env, WXT_OUT_DIR: OUT_DIR },
+        encoding: 'utf8',
+      });
+      if (b.status !== 0) {
+        console.error(b.stdout, b.stderr);
+        console.error('check-firefox: the Firefox build failed');
+        return 1;
+      }
     }
   }
   if (!existsSync(join(EXT_DIR, 'manifest.json'))) {
@@ -430,11 +438,12 @@ async function main(): Promise<number> {
 
   let browser: Browser | null = null;
   try {
-    browser = await puppeteer.launch({
+    const launch = (profile: string) =>
+      puppeteer.launch({
       browser: 'firefox',
       executablePath: FIREFOX,
       headless: !args.has('--headful'),
-      userDataDir: join(work, 'profile'),
+      userDataDir: join(work, profile),
       protocolTimeout: 120_000,
       // WebDriver BiDi refuses to navigate a tab to a moz-extension:// URL without it
       args: ['--remote-allow-system-access'],
@@ -463,6 +472,7 @@ async function main(): Promise<number> {
         'network.stricttransportsecurity.preloadlist': false,
       },
     });
+    browser = await launch('profile');
 
     let page: Page | null = null;
     const loaded = await step('1. extension loads, background answers', async () => {
@@ -821,6 +831,34 @@ async function main(): Promise<number> {
         throw e;
       }
     });
+    await step('10. the production build (no hook): loads, answers, saves a link, exports a download', async () => {
+      check(existsSync(join(PROD_DIR, 'manifest.json')), `no production build at ${PROD_DIR} (run without --no-build)`);
+      // a second Firefox with a fresh profile (same prefs): the e2e build's library is not there
+      const prod = await launch('profile-production');
+      const id = await prod.installExtension(PROD_DIR);
+      const pp = await prod.newPage();
+      try {
+        await openExtensionPage(pp, `${base}/popup.html`);
+        const hookType = await pp.evaluate(async () => {
+          const bg = await (globalThis as Json).browser.runtime.getBackgroundPage();
+          return bg ? typeof bg.lecternTest : 'no background page';
+        });
+        check(hookType === 'undefined', `lecternTest in the production build: ${hookType}`);
+        const perms = await pp.evaluate(() => (globalThis as Json).browser.runtime.getManifest().permissions as string[]);
+        check(!perms.includes('<all_urls>'), 'the production build asks for <all_urls>');
+        const stats = await send(pp, 'libraryStats', {});
+        check(stats?.ok === true, `libraryStats: ${JSON.stringify(stats)}`);
+        const save = await send(pp, 'saveLink', { url: 'https://news.example/firefox-check/production-link', title: 'Production build link' });
+        check(save?.ok === true, `saveLink: ${JSON.stringify(save)}`);
+        const { file, path } = await exportViaPopup(pp, downloadDir, { format: 'json' });
+        const v = parseLectern(file);
+        check(v.items.some((i) => i.title === 'Production build link'), 'the saved link is not in the export');
+        return `installed ${id} (${basename(PROD_DIR)}) in a fresh profile; no lecternTest, no <all_urls>; libraryStats total ${stats.total}; saveLink + JSON download ${basename(path)} with ${v.items.length} item(s)`;
+      } finally {
+        await prod.close().catch(() => undefined);
+      }
+    });
+
     await step('9. no request but the fixture pages (and Firefox\'s own) went through the proxy', async () => {
       const hostOf = (s: string) => s.split(' ')[1].replace(/^https?:\/\//, '').split('/')[0];
       const own = proxy.seen.filter((s) => BROWSER_OWN.test(hostOf(s)));
