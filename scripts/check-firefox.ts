@@ -13,8 +13,8 @@
  *     host names, over http), opened through the hook, per ../shared/test-contract.md;
  *  6–8. the library page's own import (its file input), the popup's Export menu (its buttons),
  *     a backup after the background restarts (runtime.reload);
- *  10. the production build (no hook) loads, answers, saves a link and exports;
- *  9. no request reached the proxy but the fixture pages' (and Firefox's own).
+ *  9. the production build (no hook) loads, answers, saves a link and exports (a fresh profile);
+ *  10. no request reached the proxy but the fixture pages' (and Firefox's own).
  *
  * Usage: npx tsx scripts/check-firefox.ts [--no-build] [--headful] [--keep] [--fixtures=name,name]
  *   (npm run check:firefox). Exit 0: every step passed; 1: a step failed; 2: no Firefox.
@@ -440,38 +440,38 @@ async function main(): Promise<number> {
   try {
     const launch = (profile: string) =>
       puppeteer.launch({
-      browser: 'firefox',
-      executablePath: FIREFOX,
-      headless: !args.has('--headful'),
-      userDataDir: join(work, profile),
-      protocolTimeout: 120_000,
-      // WebDriver BiDi refuses to navigate a tab to a moz-extension:// URL without it
-      args: ['--remote-allow-system-access'],
-      extraPrefsFirefox: {
-        'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: uuid }),
-        'browser.download.folderList': 2,
-        'browser.download.dir': downloadDir,
-        'browser.download.useDownloadDir': true,
-        'browser.download.always_ask_before_handling_new_types': false,
-        'browser.download.start_downloads_in_tmp_dir': false,
-        'browser.download.panel.shown': true,
-        // the fixture pages come over http from the local proxy, at their real host names
-        'network.proxy.type': 1,
-        'network.proxy.http': '127.0.0.1',
-        'network.proxy.http_port': proxy.port,
-        'network.proxy.ssl': '127.0.0.1',
-        'network.proxy.ssl_port': proxy.port,
-        'network.proxy.no_proxies_on': '',
-        'network.proxy.allow_hijacking_localhost': true,
-        'dom.security.https_first': false,
-        'dom.security.https_first_pbm': false,
-        'dom.security.https_first_schemeless': false,
-        'dom.security.https_only_mode': false,
-        'browser.fixup.fallback-to-https': false,
-        // www.msn.com is on the HSTS preload list: it would be upgraded to https (refused by the proxy)
-        'network.stricttransportsecurity.preloadlist': false,
-      },
-    });
+        browser: 'firefox',
+        executablePath: FIREFOX,
+        headless: !args.has('--headful'),
+        userDataDir: join(work, profile),
+        protocolTimeout: 120_000,
+        // WebDriver BiDi refuses to navigate a tab to a moz-extension:// URL without it
+        args: ['--remote-allow-system-access'],
+        extraPrefsFirefox: {
+          'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: uuid }),
+          'browser.download.folderList': 2,
+          'browser.download.dir': downloadDir,
+          'browser.download.useDownloadDir': true,
+          'browser.download.always_ask_before_handling_new_types': false,
+          'browser.download.start_downloads_in_tmp_dir': false,
+          'browser.download.panel.shown': true,
+          // the fixture pages come over http from the local proxy, at their real host names
+          'network.proxy.type': 1,
+          'network.proxy.http': '127.0.0.1',
+          'network.proxy.http_port': proxy.port,
+          'network.proxy.ssl': '127.0.0.1',
+          'network.proxy.ssl_port': proxy.port,
+          'network.proxy.no_proxies_on': '',
+          'network.proxy.allow_hijacking_localhost': true,
+          'dom.security.https_first': false,
+          'dom.security.https_first_pbm': false,
+          'dom.security.https_first_schemeless': false,
+          'dom.security.https_only_mode': false,
+          'browser.fixup.fallback-to-https': false,
+          // www.msn.com is on the HSTS preload list: it would be upgraded to https (refused by the proxy)
+          'network.stricttransportsecurity.preloadlist': false,
+        },
+      });
     browser = await launch('profile');
 
     let page: Page | null = null;
@@ -831,7 +831,7 @@ async function main(): Promise<number> {
         throw e;
       }
     });
-    await step('10. the production build (no hook): loads, answers, saves a link, exports a download', async () => {
+    await step('9. the production build (no hook): loads, answers, saves a link, exports a download', async () => {
       check(existsSync(join(PROD_DIR, 'manifest.json')), `no production build at ${PROD_DIR} (run without --no-build)`);
       // a second Firefox with a fresh profile (same prefs): the e2e build's library is not there
       const prod = await launch('profile-production');
@@ -859,7 +859,7 @@ async function main(): Promise<number> {
       }
     });
 
-    await step('9. no request but the fixture pages (and Firefox\'s own) went through the proxy', async () => {
+    await step('10. no request but the fixture pages (and Firefox\'s own) went through the proxy', async () => {
       const hostOf = (s: string) => s.split(' ')[1].replace(/^https?:\/\//, '').split('/')[0];
       const own = proxy.seen.filter((s) => BROWSER_OWN.test(hostOf(s)));
       const strangers = proxy.seen.filter((s) => !own.includes(s) && !fixtures.some((f) => hostOf(s) === new URL(f.httpUrl).host));
