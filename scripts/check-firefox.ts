@@ -292,6 +292,36 @@ async function clickTestId(page: Page, testId: string): Promise<void> {
   check(ok, `[data-testid="${testId}"] missing or disabled`);
 }
 
+/**
+ * Collect the background page's uncaught errors, unhandled rejections and console.warn/error
+ * calls from now on (into `__lecternCheckLog` on its window). Start-up errors are missed.
+ */
+const WATCH_BACKGROUND = `(async () => {
+  const bg = await browser.runtime.getBackgroundPage();
+  if (!bg) return false;
+  if (bg.__lecternCheckLog) return true;
+  const log = (bg.__lecternCheckLog = []);
+  const text = (v) => { try { return v instanceof bg.Error || v instanceof Error ? v.name + ': ' + v.message : typeof v === 'string' ? v : JSON.stringify(v); } catch (e) { return String(v); } };
+  bg.addEventListener('error', (e) => log.push('uncaught: ' + (e.message || text(e.error))));
+  bg.addEventListener('unhandledrejection', (e) => log.push('unhandled rejection: ' + text(e.reason)));
+  for (const level of ['warn', 'error']) {
+    const orig = bg.console[level].bind(bg.console);
+    bg.console[level] = (...a) => { log.push('console.' + level + ': ' + a.map(text).join(' ')); orig(...a); };
+  }
+  // the watch itself works: a probe goes in (and is taken out again)
+  bg.console.error('check-firefox probe');
+  const ok = log.length === 1 && log[0] === 'console.error: check-firefox probe';
+  log.length = 0;
+  return ok;
+})()`;
+
+async function backgroundLog(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const bg = await (globalThis as Json).browser.runtime.getBackgroundPage();
+    return JSON.parse(JSON.stringify(bg?.__lecternCheckLog ?? ['(no log: the background page was not watched)']));
+  });
+}
+
 interface DownloadItem {
   id: number;
   filename: string;
@@ -488,12 +518,15 @@ async function main(): Promise<number> {
         return bg ? typeof bg.lecternTest : 'no background page';
       });
       check(hookType === 'object', `lecternTest on the background page: ${hookType}`);
+      check(await page.evaluate(WATCH_BACKGROUND), 'could not watch the background page for errors');
       const clear = await hook(page, 'clearLibrary');
       check(clear?.ok === true, `clearLibrary: ${JSON.stringify(clear)}`);
       return `installed ${id} v${manifest} at ${base}; libraryStats ${JSON.stringify(stats)}; lecternTest present`;
     });
     if (!loaded || !page) return 1;
     let p: Page = page;
+    /** the background page's errors and warnings (see WATCH_BACKGROUND) */
+    const bgLog: string[] = [];
 
     let ids: string[] = [];
     const imported = await step('2. import a Lectern JSON (3 articles) through the hook, list them', async () => {
@@ -803,6 +836,7 @@ async function main(): Promise<number> {
       const beforeText = `before: ${basename(first.path)} (parts kept ${first.answer.timings?.kept}, built ${first.answer.timings?.built}), then ${basename(second.path)} (kept ${t2.kept}, built ${t2.built})`;
       check(t2.built === 0 && t2.kept > 0, `${beforeText}: the parts were not stored even before the restart`);
       await sleep(1500);
+      bgLog.push(...(await backgroundLog(p)));
       await p.evaluate(() => {
         setTimeout(() => (globalThis as Json).browser.runtime.reload(), 50);
       });
@@ -810,6 +844,7 @@ async function main(): Promise<number> {
       const fresh = await browser!.newPage();
       try {
         await openExtensionPage(fresh, `${base}/popup.html`);
+        await fresh.evaluate(WATCH_BACKGROUND);
         const stats = await send(fresh, 'libraryStats', {});
         check(stats?.ok && stats.total === a.items.length, `after reload: ${JSON.stringify(stats).slice(0, 200)}`);
         const { answer, file, path } = await exportViaPopup(fresh, downloadDir, { format: 'json' });
@@ -831,6 +866,14 @@ async function main(): Promise<number> {
         throw e;
       }
     });
+    await step('8b. the background page logged no error (uncaught, unhandled rejection, console.error) during steps 1–8', async () => {
+      bgLog.push(...(await backgroundLog(p)));
+      const errors = bgLog.filter((l) => !l.startsWith('console.warn'));
+      const warns = bgLog.filter((l) => l.startsWith('console.warn'));
+      check(!errors.length, `${errors.length} error(s):\n${errors.slice(0, 10).join('\n')}`);
+      return warns.length ? `${WARN}no error; ${warns.length} warning(s):\n${warns.slice(0, 10).join('\n')}` : 'nothing logged';
+    });
+
     await step('9. the production build (no hook): loads, answers, saves a link, exports a download', async () => {
       check(existsSync(join(PROD_DIR, 'manifest.json')), `no production build at ${PROD_DIR} (run without --no-build)`);
       // a second Firefox with a fresh profile (same prefs): the e2e build's library is not there
