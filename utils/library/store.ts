@@ -1617,6 +1617,7 @@ export class Library {
     let remaining = 0;
     let cleaned = 0;
     const changed: string[] = [];
+    const rewritten: string[] = [];
     await this.write(async (ctx) => {
       const { tx } = ctx;
       const meta = tx.objectStore('meta');
@@ -1644,13 +1645,16 @@ export class Library {
         if (row.ok && (!d.html || row.value.recount)) {
           const fixed = afterCleaning(row.value, !!d.html, results[k]!);
           await items.put(fixed);
+          rewritten.push(d.id);
           const r = row.value;
           if (!d.html || fixed.words !== r.words || fixed.excerpt !== r.excerpt || fixed.readingMinutes !== r.readingMinutes) changed.push(d.id);
         }
         await putBody(ctx, d.id, { html: d.html }, results[k]!.terms, true, false);
         cleaned++;
       }
-      return [undefined, changed];
+      // every row written goes in the change log (another Library's rows, and the backup parts'
+      // row marks, follow it); `changed`: those whose counts a page shows changed
+      return [undefined, rewritten];
     });
     lap('write');
     return { cleaned, remaining, changed, timings };
