@@ -168,3 +168,60 @@ export function planBackup(
   if (planned.length > 2 * needed + 2) return all();
   return { parts: planned, drop };
 }
+
+/**
+ * An export of some items (`chosen`, in the order asked; backupParts `only`) over the stored parts
+ * that are still right (`fresh`, in file order): the parts all of whose items are chosen (used
+ * whole), byte ranges of the others for runs of chosen items one after the other when a range
+ * costs less than reading its items (`sliceCost` a range, `readCost` an item; a part's `starts`
+ * needed), and the chosen items left to read, in the order asked. A range runs from the line
+ * feed before its first item to the end of its last (not the ",\n" after it): a part's bytes
+ * of its own.
+ */
+export function planSelection(
+  fresh: readonly BackupPart[],
+  chosen: readonly string[],
+  cost: { slice: number; read: number },
+): { whole: BackupPart[]; ranges: Array<{ key: number; start: number; end: number }>; items: number; rest: string[] } {
+  const rest = new Set(chosen);
+  const whole = fresh.filter((p) => p.ids.every((id) => rest.has(id)));
+  for (const p of whole) for (const id of p.ids) rest.delete(id);
+  const ranges: Array<{ key: number; start: number; end: number }> = [];
+  let items = 0;
+  for (const p of fresh) {
+    if (!p.starts || whole.includes(p)) continue;
+    const runs: Array<[number, number]> = [];
+    let count = 0;
+    p.ids.forEach((id, i) => {
+      if (!rest.has(id)) return;
+      count++;
+      const run = runs.at(-1);
+      if (run && run[1] === i - 1) run[1] = i;
+      else runs.push([i, i]);
+    });
+    if (!count || runs.length * cost.slice >= count * cost.read) continue;
+    for (const [a, b] of runs) ranges.push({ key: p.key, start: p.starts[a]! - 1, end: b + 1 < p.ids.length ? p.starts[b + 1]! - 2 : p.bytes });
+    for (const id of p.ids) if (rest.delete(id)) items++;
+  }
+  return { whole, ranges, items, rest: [...rest] };
+}
+
+/**
+ * A refresh round of at most `maxBuild` items to write (backupParts `partial`): the parts to
+ * write last in file order first, at least one; the others left out (their items are newer, and
+ * new items go before the parts: the next round puts them there).
+ */
+export function lastWithin<P extends PlannedPart>(planned: readonly P[], maxBuild: number): P[] {
+  let budget = maxBuild;
+  let some = false;
+  return [...planned]
+    .reverse()
+    .filter((p) => {
+      if ('keep' in p) return true;
+      if (some && p.build.length > budget) return (budget = 0), false;
+      budget -= p.build.length;
+      some = true;
+      return true;
+    })
+    .reverse();
+}

@@ -78,7 +78,7 @@ import {
   normalizePublisher,
   titleKey as makeTitleKey,
 } from './identity';
-import { BACKUP_PART_KEYS, BACKUP_STATE_KEY, backupPartKey, partsOf, planBackup, readBackupState, rowMark, type BackupPart, type BackupState, type PlannedPart } from './backup';
+import { BACKUP_PART_KEYS, BACKUP_STATE_KEY, backupPartKey, lastWithin, partsOf, planBackup, planSelection, readBackupState, rowMark, type BackupPart, type BackupState, type PlannedPart } from './backup';
 import { LEGACY_STORE, migrateRecord } from './migrations';
 import {
   SCHEMA_VERSION,
@@ -1942,30 +1942,11 @@ export class Library {
     const sliced: Blob[] = [];
     let slicedItems = 0;
     if (only) {
-      const wantedIds = new Set(only);
-      const whole = new Set(planned.filter((p) => 'keep' in p && p.keep.ids.every((id) => wantedIds.has(id))));
-      const rest = new Set([...wantedIds].filter((id) => markOf.has(id)));
-      for (const p of whole) if ('keep' in p) for (const id of p.keep.ids) rest.delete(id);
-      for (const p of planned) {
-        if (!('keep' in p) || whole.has(p) || !p.keep.starts) continue;
-        const { ids, starts, bytes, key } = p.keep;
-        // the runs [first, last] of chosen items one after the other in the part
-        const runs: Array<[number, number]> = [];
-        let chosen = 0;
-        ids.forEach((id, i) => {
-          if (!rest.has(id)) return;
-          chosen++;
-          const run = runs.at(-1);
-          if (run && run[1] === i - 1) run[1] = i;
-          else runs.push([i, i]);
-        });
-        if (!chosen || runs.length * SLICE_MS >= chosen * READ_MS) continue;
-        const blob = blobOf.get(key)!;
-        // from the line feed before the run's first item to the end of its last one (not the ",\n" after it)
-        for (const [a, b] of runs) sliced.push(blob.slice(starts[a]! - 1, b + 1 < ids.length ? starts[b + 1]! - 2 : bytes));
-        for (const id of ids) if (rest.delete(id)) slicedItems++;
-      }
-      planned = [...partsOf([...rest], options.partItems), ...whole];
+      const fresh = planned.flatMap((p) => ('keep' in p ? [p.keep] : []));
+      const sel = planSelection(fresh, only.filter((id) => markOf.has(id)), { slice: SLICE_MS, read: READ_MS });
+      for (const r of sel.ranges) sliced.push(blobOf.get(r.key)!.slice(r.start, r.end));
+      slicedItems = sel.items;
+      planned = [...partsOf(sel.rest, options.partItems), ...sel.whole.map((keep) => ({ keep }))];
     }
     const drop = only ? [] : [...plan.drop, ...planned.flatMap((p) => (p.was !== undefined ? [p.was] : []))];
     let wanted = planned.flatMap((p) => ('build' in p ? p.build : []));
@@ -1973,18 +1954,8 @@ export class Library {
     let left = 0;
     if (wanted.length > maxBuild) {
       if (!options.partial) return null;
-      // the last parts first: the items left out are newer, and new items go before the parts.
-      // One part at least (the last to write is a full one: each round puts more items in parts)
-      let budget = maxBuild;
-      let some = false;
-      const last = [...planned].reverse().filter((p) => {
-        if ('keep' in p) return true;
-        if (some && p.build.length > budget) return (budget = 0), false;
-        budget -= p.build.length;
-        some = true;
-        return true;
-      });
-      planned = last.reverse();
+      // (one part at least: the last to write is a full one, so each round puts more items in parts)
+      planned = lastWithin(planned, maxBuild);
       wanted = planned.flatMap((p) => ('build' in p ? p.build : []));
       left = rows.length - planned.reduce((n, p) => n + ('keep' in p ? p.keep.ids.length : p.build.length), 0);
     }

@@ -5,7 +5,7 @@
  * must not stay in a stored part.
  */
 import { describe, expect, it } from 'vitest';
-import { BACKUP_PART_ITEMS, planBackup, readBackupState, rowMark, type BackupState } from '../../../utils/library/backup';
+import { BACKUP_PART_ITEMS, lastWithin, planBackup, planSelection, readBackupState, rowMark, type BackupPart, type BackupState } from '../../../utils/library/backup';
 import { JsonChunkWriter, jsonBackupWriter, jsonFileOfParts, jsonItemChunks, jsonPartStarts } from '../../../utils/library/formats/json';
 import { Library } from '../../../utils/library/store';
 import { articleInput, freshLibrary, tickingClock } from './helpers';
@@ -100,6 +100,32 @@ describe('planBackup (pure)', () => {
     const p = planBackup(sparse, rows(8), new Set(), 10);
     expect(p.parts).toEqual([{ build: rows(8).map((r) => r.id) }]);
     expect(p.drop).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('planSelection: whole parts, byte ranges for few long runs, the rest to read in the order asked', () => {
+    // parts of 4 items of 10 bytes each: "\n" + 9 bytes, then ",\n" + 9 bytes… (starts after each line feed)
+    const part = (key: number, ids: string[]): BackupPart => ({ key, ids, marks: ids.map(() => 1), bytes: 1 + 9 + 3 * 11, starts: [1, 12, 23, 34] });
+    const p1 = part(1, ['a', 'b', 'c', 'd']);
+    const p2 = part(2, ['e', 'f', 'g', 'h']);
+    const p3 = { ...part(3, ['i', 'j', 'k', 'l']), starts: undefined };
+    const cost = { slice: 0.5, read: 0.3 };
+    const s = planSelection([p1, p2, p3], ['z', 'h', 'a', 'b', 'c', 'd', 'f', 'g', 'j', 'a'], cost);
+    expect(s.whole).toEqual([p1]);
+    // f, g, h: one run from f's line feed to the end of the part
+    expect(s.ranges).toEqual([{ key: 2, start: 11, end: 43 }]);
+    expect(s.items).toBe(3);
+    expect(s.rest).toEqual(['z', 'j']); // in the order asked; no starts for part 3: read
+    // e and g: two runs of one cost more than reading them; e, f alone: a run ending before g's ",\n"
+    expect(planSelection([p2], ['e', 'g'], cost)).toMatchObject({ ranges: [], rest: ['e', 'g'] });
+    expect(planSelection([p2], ['e', 'f'], cost).ranges).toEqual([{ key: 2, start: 0, end: 21 }]);
+  });
+
+  it('lastWithin: the parts to write last first, within the budget, at least one; stored parts stay', () => {
+    const keep = { keep: { key: 9, ids: ['k'], marks: [1], bytes: 1 } };
+    const plan = [{ build: ['a'] }, { build: ['b', 'c'] }, keep, { build: ['d', 'e'] }];
+    expect(lastWithin(plan, 4)).toEqual([{ build: ['b', 'c'] }, keep, { build: ['d', 'e'] }]);
+    expect(lastWithin(plan, 1)).toEqual([keep, { build: ['d', 'e'] }]);
+    expect(lastWithin(plan, 10)).toEqual(plan);
   });
 
   it('readBackupState takes only a state this code wrote', () => {
