@@ -32,6 +32,7 @@ import { randomUUID } from 'node:crypto';
 import { unzipSync, strFromU8 } from 'fflate';
 import Papa from 'papaparse';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import type { SavedItem } from '../utils/library/types';
 
 const FIREFOX = '/usr/bin/firefox-esr';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -93,20 +94,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------ test data (our own text)
 
-interface GenItem {
-  id?: string;
-  url: string;
-  title: string;
-  byline: string | null;
-  source: { name: string; url: string | null } | null;
-  aggregator: string | null;
-  published: string | null;
-  savedAt: string;
-  tags: string[];
-  archived: boolean;
-  favourite: boolean;
-  html: string;
-}
+/** A generated article as a Lectern JSON file carries it (the library's own item type, without what the library derives). */
+type GenItem = Pick<SavedItem, 'url' | 'title' | 'byline' | 'source' | 'aggregator' | 'published' | 'savedAt' | 'tags' | 'archived' | 'favourite' | 'html'> & { id?: string };
 
 function article(n: number, extra = ''): GenItem {
   const paras = Array.from(

@@ -82,6 +82,19 @@ describe('backup parts: model-based rounds', () => {
         live.set(n, res.id);
         tokensOf.set(res.id, [...(tokensOf.get(res.id) ?? []), tok]);
       };
+      /** one change by `other` to a live article: kind 0 tag it `tag`, 1 re-save it, 2 delete it, 3 save article `fresh` */
+      const changeOne = async (other: Library, kind: number, tag: string, fresh: number) => {
+        const ks = [...live.keys()];
+        if (!ks.length) return;
+        const n = pick(ks);
+        const id = live.get(n)!;
+        if (kind === 0) await other.update(id, { tags: [tag] });
+        else if (kind === 1) await save(other, n);
+        else if (kind === 2) {
+          deleted.push({ items: await other.delete([id]) });
+          live.delete(n);
+        } else await save(other, fresh);
+      };
       for (let n = 0; n < 8; n++) await save(a, n);
       const log: string[] = [];
       for (let round = 0; round < 60; round++) {
@@ -144,18 +157,7 @@ describe('backup parts: model-based rounds', () => {
           log.push(`racing backup + ${kind}`);
           if ((await lib.pendingCount()) > 0) await lib.cleanPending(250, (h) => h);
           let change: Promise<unknown> | null = null;
-          const doChange = async () => {
-            const ks = [...live.keys()];
-            if (!ks.length) return;
-            const n = pick(ks);
-            const id = live.get(n)!;
-            if (kind === 0) await other.update(id, { tags: [`race${round}`] });
-            else if (kind === 1) await save(other, n);
-            else if (kind === 2) {
-              deleted.push({ items: await other.delete([id]) });
-              live.delete(n);
-            } else await save(other, 20 + round);
-          };
+          const doChange = () => changeOne(other, kind, `race${round}`, 20 + round);
           const write = writerOf((items, bodies) => {
             change ??= doChange();
             return jsonItemChunks(items, bodies);
@@ -186,16 +188,7 @@ describe('backup parts: model-based rounds', () => {
           const before = byId(await truth(factory)).items;
           const doChange = async () => {
             for (let i = 0; i < yields; i++) await (i % 2 ? Promise.resolve() : new Promise((res) => setTimeout(res, 0)));
-            const ks = [...live.keys()];
-            if (!ks.length) return;
-            const n = pick(ks);
-            const id = live.get(n)!;
-            if (kind === 0) await other.update(id, { tags: [`conc${round}`] });
-            else if (kind === 1) await save(other, n);
-            else if (kind === 2) {
-              deleted.push({ items: await other.delete([id]) });
-              live.delete(n);
-            } else await save(other, 40 + round);
+            await changeOne(other, kind, `conc${round}`, 40 + round);
           };
           const change = doChange();
           const got = await lib.backupParts(JSON_WRITER, { partItems: part, clean: (h) => h });
