@@ -40,6 +40,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fmtMs, makeArticle, percentile } from './lib/articles';
 import { arg, CHROMIUM, findWorker, launchWithExtension, ROOT } from './lib/cli';
+import type { ExportTimings } from '../utils/messages';
 
 
 const N = Number(arg('n', '10000'));
@@ -267,7 +268,7 @@ async function main(): Promise<void> {
             data: { format: f, download: true, ...(ids ? { ids } : {}) },
           });
           return { ...res, ms: performance.now() - a };
-        }, [format, chosen[kind] ?? null] as const)) as HookResult & { ms: number; downloadId?: number; timings?: { read: number; write: number; blob: number; task?: number; download?: number; kept?: number; built?: number; slices?: number } };
+        }, [format, chosen[kind] ?? null] as const)) as HookResult & { ms: number; downloadId?: number; timings?: ExportTimings & { task?: number; download?: number } };
         if (!r.ok) throw new Error(`${format}: ${JSON.stringify(r).slice(0, 300)}`);
         const worker = await findWorker(ctx);
         let d: { state: string; filename: string; fileSize: number; error?: string } | null = null;

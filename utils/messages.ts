@@ -86,6 +86,19 @@ export type LibraryStatsResult = ({ ok: true; cleaningError?: string } & Library
  * Text formats resolve `text`, markdown/epub `base64`; with `download: true` the file goes to
  * the download instead and only `downloadId` comes back (a big EPUB never crosses a message).
  */
+/**
+ * Where an export's time went in the DOM context (ms: reading the library, writing the file,
+ * making the Blob) and, for JSON, the backup parts kept / written / taken as slices (bench:export).
+ */
+export interface ExportTimings {
+  read: number;
+  write: number;
+  blob: number;
+  kept?: number;
+  built?: number;
+  slices?: number;
+}
+
 export type ExportLibraryResult =
   | ({ ok: true; filename: string; mimeType: string } & (
       | { text: string; base64?: undefined; downloadId?: undefined }
@@ -95,11 +108,10 @@ export type ExportLibraryResult =
           text?: undefined;
           base64?: undefined;
           /**
-           * where the time went (ms): reading the library, writing the file, making the Blob (in
-           * the DOM context); the background's whole wait for that step, and for the downloads API
-           * to start the download (bench:export)
+           * where the time went (bench:export): ExportTimings, then the background's whole wait
+           * for that step, and for the downloads API to start the download (ms)
            */
-          timings?: { read: number; write: number; blob: number; task?: number; download?: number };
+          timings?: ExportTimings & { task?: number; download?: number };
         }
     ))
   | Failure;

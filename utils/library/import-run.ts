@@ -73,12 +73,6 @@ export async function previewImport(lib: Library, parsed: ParsedImport): Promise
   return { format: parsed.format, counts: parsed.counts, new: seen.size, existing, errors: parsed.errors };
 }
 
-/**
- * Write `parsed` into `lib` in ONE transaction (Library.saveMany): merges by identity (an entry
- * already saved is kept as it is and counted in `skipped`), keeps dates, tags and state, fetches
- * nothing. A failed write writes nothing (it throws). The bodies are stored unsanitised and
- * wait in meta 'pending' until cleaned.
- */
 /** writeImport's own refusals: English `message`, and the i18n key (messages.json) the page shows. */
 export class ImportWriteError extends Error {
   constructor(
@@ -90,6 +84,12 @@ export class ImportWriteError extends Error {
   }
 }
 
+/**
+ * Write `parsed` into `lib` in ONE transaction (Library.saveMany): merges by identity (an entry
+ * already saved is kept as it is and counted in `skipped`), keeps dates, tags and state, fetches
+ * nothing. A failed write writes nothing (it throws). The bodies are stored unsanitised and
+ * wait in meta 'pending' until cleaned.
+ */
 export async function writeImport(lib: Library, parsed: ParsedImport, file?: Blob): Promise<ImportWriteResult> {
   let ranged = false;
   const inputs: SaveInput[] = parsed.items.map(({ unsanitisedHtml, unsanitisedBody, ...rest }) => {

@@ -18,6 +18,7 @@ import { bytesToBase64 } from '../../library/formats/util';
 import type { ExportFormat } from '../../library/formats/types';
 import type { IndexedBody } from '../../library/search';
 import { indexHere, lapTimer, type CleanResult, type Cleaner, type Indexer, type Library } from '../../library/store';
+import type { ExportTimings } from '../../messages';
 
 export type DomTask =
   /**
@@ -40,8 +41,7 @@ export type DomTaskResult =
       blobUrl?: string;
       /** items skipped because their record is damaged */
       damaged: number;
-      /** where the time went (ms): waiting for the library, writing the file, making the Blob (bench:export) */
-      timings?: { read: number; write: number; blob: number; kept?: number; built?: number; slices?: number };
+      timings?: ExportTimings;
     }
   | ({ kind: 'clean' } & CleanResult)
   | { kind: 'revoke' };
@@ -132,7 +132,7 @@ export async function runDomTask(task: DomTask, library: () => Library): Promise
   switch (task.kind) {
     case 'export': {
       const ids = task.ids ?? undefined;
-      const t: { read: number; write: number; blob: number; kept?: number; built?: number; slices?: number } = { read: 0, write: 0, blob: 0 };
+      const t: ExportTimings = { read: 0, write: 0, blob: 0 };
       const { lap, restart } = lapTimer<'read' | 'write' | 'blob'>(t);
       // an imported body not sanitised yet is sanitised on the way (the export never waits on the drain's order)
       const clean = sanitizeHere;

@@ -16,6 +16,7 @@ import {
   sendTabMessage,
   type DeleteSavedResult,
   type ExportLibraryResult,
+  type ExportTimings,
   type Failure,
   type GetSavedResult,
   type LibraryStatsResult,
@@ -293,7 +294,7 @@ export async function exportSaved(options: {
     let ids: string[] | null = Array.isArray(options.ids) ? options.ids.filter((id) => typeof id === 'string') : null;
     if (!ids && options.filter) ids = (await lib.list({ filter: options.filter })).items.map((i) => i.id);
     const download = !!options.download;
-    let out: { filename: string; mimeType: string; text?: string; base64?: string; blobUrl?: string; timings?: { read: number; write: number; blob: number; kept?: number; built?: number; slices?: number } };
+    let out: { filename: string; mimeType: string; text?: string; base64?: string; blobUrl?: string; timings?: ExportTimings };
     const t0 = performance.now();
     if (download || DOM_EXPORTS.includes(format)) {
       const r = await withDom({ kind: 'export', format, ids, blob: download }, getLibrary);
